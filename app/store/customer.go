@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// CustomerByNumber loads a customer by card number.
+func (s *Store) CustomerByNumber(ctx context.Context, number string) (*Customer, error) {
+	c := new(Customer)
+	err := s.db.NewSelect().Model(c).Where("number = ?", number).Limit(1).Scan(ctx)
+	if err != nil {
+		return nil, notFound(err, "store: customer "+number)
+	}
+	return c, nil
+}
+
+// Customer loads a customer by id.
+func (s *Store) Customer(ctx context.Context, id int64) (*Customer, error) {
+	c := new(Customer)
+	if err := s.db.NewSelect().Model(c).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound(err, fmt.Sprintf("store: customer %d", id))
+	}
+	return c, nil
+}
+
+// CustomerByPortalToken loads the customer whose message-page link carries token.
+func (s *Store) CustomerByPortalToken(ctx context.Context, token string) (*Customer, error) {
+	c := new(Customer)
+	if err := s.db.NewSelect().Model(c).Where("portal_token = ?", token).Limit(1).Scan(ctx); err != nil {
+		return nil, notFound(err, "store: customer by portal token")
+	}
+	return c, nil
+}
+
+// NumberTaken reports whether a card number is in use by a customer other than exceptID.
+func (s *Store) NumberTaken(ctx context.Context, number string, exceptID int64) (bool, error) {
+	n, err := s.db.NewSelect().Model((*Customer)(nil)).Where("number = ?", number).Where("id <> ?", exceptID).Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: number taken %s: %w", number, err)
+	}
+	return n > 0, nil
+}
+
+// InsertCustomer adds a customer; a taken number gives ErrConflict.
+func (s *Store) InsertCustomer(ctx context.Context, c *Customer) error {
+	if _, err := s.db.NewInsert().Model(c).Returning("id").Exec(ctx); err != nil {
+		if isUnique(err) {
+			return fmt.Errorf("store: insert customer %s: %w", c.Number, ErrConflict)
+		}
+		return fmt.Errorf("store: insert customer %s: %w", c.Number, err)
+	}
+	return nil
+}
+
+// UpdateCustomer saves the editable fields of a customer. The balance is never written here:
+// only the ledger moves it.
+func (s *Store) UpdateCustomer(ctx context.Context, c *Customer) error {
+	_, err := s.db.NewUpdate().Model(c).
+		Column("number", "group_id", "first_name", "last_name", "address", "city", "voivodeship", "postal_code",
+			"sex", "birth_date", "company", "nip", "phone", "email", "consent_email", "consent_sms",
+			"referred_by_id", "updated_at").
+		WherePK().Exec(ctx)
+	if err != nil {
+		if isUnique(err) {
+			return fmt.Errorf("store: update customer %s: %w", c.Number, ErrConflict)
+		}
+		return fmt.Errorf("store: update customer %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// MaxNumericNumber is the largest all-digit card number, for generating the next one.
+func (s *Store) MaxCustomerID(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.db.NewSelect().Model((*Customer)(nil)).ColumnExpr("COALESCE(MAX(id), 0)").Scan(ctx, &id)
+	if err != nil {
+		return 0, fmt.Errorf("store: max customer id: %w", err)
+	}
+	return id, nil
+}
+
+// RegisterRow is a customer as the register lists it.
+type RegisterRow struct {
+	ID        int64  `bun:"id"`
+	Number    string `bun:"number"`
+	FirstName string `bun:"first_name"`
+	LastName  string `bun:"last_name"`
+	City      string `bun:"city"`
+	Email     string `bun:"email"`
+	Phone     string `bun:"phone"`
+	Balance   int64  `bun:"balance"`
+	GroupName string `bun:"group_name"`
+}
+
+// SearchCustomers returns one page of the register: with an empty query the newest customers
+// first; otherwise customers whose card number, first or last name, e-mail or phone starts with
+// q. It asks for limit+1 rows so the caller knows whether there is a next page.
+//
+// Each prefix condition matches the expression of its index (migrations: {{.CI}}), so the
+// database can walk the index instead of scanning the table.
+func (s *Store) SearchCustomers(ctx context.Context, q string, offset, limit int) ([]RegisterRow, error) {
+	var rows []RegisterRow
+	sel := s.db.NewSelect().TableExpr("customers AS c").
+		ColumnExpr("c.id, c.number, c.first_name, c.last_name, c.city, c.email, c.phone, c.balance").
+		ColumnExpr("COALESCE(g.name, '') AS group_name").
+		Join("LEFT JOIN customer_groups AS g ON g.id = c.group_id")
+	q = strings.TrimSpace(q)
+	if q == "" {
+		sel = sel.OrderExpr("c.id DESC")
+	} else {
+		prefix := escapeLike(strings.ToLower(q)) + "%"
+		phone := phonePrefix(q)
+		ci := s.dialectVars().ci
+		sel = sel.WhereGroup(" AND ", func(w *bun.SelectQuery) *bun.SelectQuery {
+			for _, col := range []string{"c.number", "c.last_name", "c.first_name", "c.email"} {
+				w = w.WhereOr(ci(col)+" LIKE "+s.collate("?")+" ESCAPE '\\'", prefix)
+			}
+			if phone != "" {
+				w = w.WhereOr("c.phone LIKE ? ESCAPE '\\'", phone+"%")
+			}
+			return w
+		})
+		sel = sel.OrderExpr(ci("c.last_name") + ", " + ci("c.first_name") + ", c.id")
+	}
+	err := sel.Offset(int64(offset)).Limit(int64(limit+1)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: search customers %q: %w", q, err)
+	}
+	return rows, nil
+}
+
+// collate makes a LIKE pattern compare under the index's collation on PostgreSQL.
+func (s *Store) collate(placeholder string) string {
+	if s.sqlite {
+		return placeholder
+	}
+	return placeholder + ` COLLATE "C"`
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// phonePrefix turns what staff type ("600 100", "+48600", "48600") into a prefix of the stored
+// E.164 form; "" when q is not phone-like.
+func phonePrefix(q string) string {
+	var b strings.Builder
+	for i, r := range q {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '+' && i == 0, r == ' ', r == '-':
+		default:
+			return ""
+		}
+	}
+	d := b.String()
+	if len(d) < 3 {
+		return ""
+	}
+	if strings.HasPrefix(q, "+") || strings.HasPrefix(d, "48") && len(d) > 9 {
+		return "+" + d
+	}
+	if strings.HasPrefix(d, "48") {
+		return "+" + d
+	}
+	return "+48" + d
+}
+
+// Referrals lists the customers who joined on referral from customerID, oldest first.
+func (s *Store) Referrals(ctx context.Context, customerID int64, offset, limit int) ([]Customer, error) {
+	var rows []Customer
+	err := s.db.NewSelect().Model(&rows).Where("referred_by_id = ?", customerID).
+		OrderExpr("id DESC").Offset(int64(offset)).Limit(int64(limit + 1)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: referrals of %d: %w", customerID, err)
+	}
+	return rows, nil
+}
+
+// InsertConsent appends a consent change.
+func (s *Store) InsertConsent(ctx context.Context, c *Consent) error {
+	if _, err := s.db.NewInsert().Model(c).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("store: insert consent: %w", err)
+	}
+	return nil
+}
+
+// ConsentHistory lists a customer's consent changes, newest first.
+func (s *Store) ConsentHistory(ctx context.Context, customerID int64) ([]ConsentRow, error) {
+	var rows []ConsentRow
+	err := s.db.NewSelect().TableExpr("consents AS k").
+		ColumnExpr("k.id, k.channel, k.status, k.source, k.created_at, COALESCE(u.name, '') AS staff_name").
+		Join("LEFT JOIN staff_users AS u ON u.id = k.staff_user_id").
+		Where("k.customer_id = ?", customerID).OrderExpr("k.id DESC").Limit(50).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: consents of %d: %w", customerID, err)
+	}
+	return rows, nil
+}
+
+// CountCustomers counts every customer (zero on a fresh install).
+func (s *Store) CountCustomers(ctx context.Context) (int, error) {
+	n, err := s.db.NewSelect().Model((*Customer)(nil)).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("store: count customers: %w", err)
+	}
+	return int(n), nil
+}

@@ -1,0 +1,239 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/loyalty/backoffice/app/format"
+	"github.com/loyalty/backoffice/app/store"
+)
+
+// tabPageSize keeps each tab quick to render (DESIGN.md: rendering dominates a tab).
+const tabPageSize = 25
+
+var pointKinds = map[string]string{
+	"add": "Dodanie punktów", "subtract": "Odjęcie punktów", "reward": "Wydanie nagrody",
+	"refund": "Zwrot za nagrodę", "cancel": "Storno", "expire": "Wygaśnięcie punktów",
+}
+
+type pointRowView struct {
+	ID                                                          int64
+	Seq, Kind, Date, Amount, Points, BalanceAfter, Reward, User string
+	Location, Document, Description, Number                     string
+	Negative                                                    bool
+}
+
+type pointsTabView struct {
+	Number string
+	Rows   []pointRowView
+	Pager  pager
+}
+
+func (s *Server) pointsTab(c *fiber.Ctx, cust *store.Customer) (pointsTabView, error) {
+	before := queryInt(c, "before")
+	rows, err := s.store.PointRows(c.UserContext(), cust.ID, store.PointFilter{BeforeSeq: before}, tabPageSize)
+	if err != nil {
+		return pointsTabView{}, err
+	}
+	v := pointsTabView{Number: cust.Number}
+	base := "/customers/" + cust.Number + "/points"
+	if len(rows) > tabPageSize {
+		rows = rows[:tabPageSize]
+		v.Pager.OlderURL = base + "?before=" + strconv.FormatInt(rows[len(rows)-1].Seq, 10)
+	}
+	if before > 0 {
+		v.Pager.NewestURL = base
+	}
+	for _, r := range rows {
+		amount := "—"
+		if r.Amount != nil {
+			amount = format.Amount(*r.Amount)
+		}
+		user := r.StaffName
+		if user == "" {
+			user = "automatycznie"
+		}
+		v.Rows = append(v.Rows, pointRowView{ID: r.ID, Seq: strconv.FormatInt(r.Seq, 10), Number: cust.Number,
+			Kind: pointKinds[r.Kind], Date: s.clock.DateTime(r.OccurredAt), Amount: amount,
+			Points: format.Signed(r.Points), Negative: r.Points < 0, BalanceAfter: format.Int(r.BalanceAfter),
+			Reward: format.Dash(r.RewardName), User: user, Location: format.Dash(r.LocationName),
+			Document: format.Dash(r.Document), Description: format.Dash(r.Description)})
+	}
+	return v, nil
+}
+
+var orderStatuses = map[string]string{
+	"new": "Nowe", "processing": "W realizacji", "shipped": "Wysłane", "issued": "Wydane", "cancelled": "Anulowane",
+}
+
+type rewardRowView struct {
+	ID                                                    int64
+	Lp, Photo, Name, Type, Points, Quantity, Status, Date string
+	StatusKey                                             string
+}
+
+type rewardsTabView struct {
+	Number string
+	Rows   []rewardRowView
+	Pager  pager
+}
+
+func (s *Server) rewardsTab(c *fiber.Ctx, cust *store.Customer) (rewardsTabView, error) {
+	ctx := c.UserContext()
+	pg := int(queryInt(c, "page"))
+	if pg < 1 || pg > 100000 {
+		pg = 1
+	}
+	total, err := s.store.CountRewardOrders(ctx, cust.ID)
+	if err != nil {
+		return rewardsTabView{}, err
+	}
+	rows, err := s.store.RewardOrderRows(ctx, cust.ID, (pg-1)*tabPageSize, tabPageSize)
+	if err != nil {
+		return rewardsTabView{}, err
+	}
+	v := rewardsTabView{Number: cust.Number}
+	base := "/customers/" + cust.Number + "/rewards"
+	if len(rows) > tabPageSize {
+		rows = rows[:tabPageSize]
+		v.Pager.OlderURL = base + "?page=" + strconv.Itoa(pg+1)
+	}
+	if pg > 1 {
+		v.Pager.NewestURL = base
+	}
+	for i, r := range rows {
+		photo := ""
+		if r.Photo != "" {
+			photo = "/photos/" + r.Photo
+		}
+		v.Rows = append(v.Rows, rewardRowView{ID: r.ID, Lp: strconv.Itoa(total - (pg-1)*tabPageSize - i), Photo: photo,
+			Name: r.RewardName, Type: format.Dash(r.RewardType), Points: format.Int(r.Points), Quantity: strconv.Itoa(r.Quantity),
+			Status: orderStatuses[r.Status], StatusKey: r.Status, Date: s.clock.DateTime(r.StatusAt)})
+	}
+	return v, nil
+}
+
+// messageStatuses are the Polish names of message states.
+var messageStatuses = map[string]string{
+	"scheduled": "Zaplanowana", "sending": "Wysyłanie", "sent": "Wysłana", "failed": "Błąd",
+	"deleted": "Usunięta", "unread": "Nieprzeczytana", "read": "Przeczytana",
+}
+
+type messageRowView struct {
+	ID                                                           int64
+	Status, StatusText, Planned, Sent, Read, Subject, Body, User string
+	Recipient, Error                                             string
+	Pending                                                      bool
+}
+
+type messagesTabView struct {
+	Number string
+	Rows   []messageRowView
+	Pager  pager
+}
+
+func (s *Server) messagesTab(c *fiber.Ctx, cust *store.Customer, tab string) (messagesTabView, error) {
+	channel := map[string]string{"emails": store.ChannelEmail, "sms": store.ChannelSMS, "internal": store.ChannelInternal}[tab]
+	before := queryInt(c, "before")
+	rows, err := s.store.MessageRows(c.UserContext(), cust.ID, channel, before, tabPageSize)
+	if err != nil {
+		return messagesTabView{}, err
+	}
+	v := messagesTabView{Number: cust.Number}
+	base := "/customers/" + cust.Number + "/" + tab
+	if len(rows) > tabPageSize {
+		rows = rows[:tabPageSize]
+		v.Pager.OlderURL = base + "?before=" + strconv.FormatInt(rows[len(rows)-1].ID, 10)
+	}
+	if before > 0 {
+		v.Pager.NewestURL = base
+	}
+	for _, r := range rows {
+		user := r.StaffName
+		if r.Automatic {
+			user = "automatyczna"
+		}
+		body := r.Body
+		if len([]rune(body)) > 160 {
+			body = string([]rune(body)[:160]) + "…"
+		}
+		v.Rows = append(v.Rows, messageRowView{ID: r.ID, Status: r.Status, StatusText: messageStatuses[r.Status],
+			Planned: s.clock.DateTime(r.SendAt), Sent: s.clock.DateTimePtr(r.SentAt), Read: s.clock.DateTimePtr(r.ReadAt),
+			Subject: format.Dash(r.Subject), Body: body, User: user, Recipient: format.Dash(r.Recipient), Error: r.LastError,
+			Pending: r.Status == "scheduled" || r.Status == "sending"})
+	}
+	return v, nil
+}
+
+var runStatuses = map[string]string{"running": "W trakcie", "done": "Zrealizowany", "failed": "Błąd", "skipped": "Pominięty"}
+
+type runRowView struct {
+	ID                                 int64
+	Name, Status, StatusKey, Date, Why string
+}
+
+type scenariosTabView struct {
+	Number string
+	Rows   []runRowView
+	Pager  pager
+}
+
+func (s *Server) scenariosTab(c *fiber.Ctx, cust *store.Customer) (scenariosTabView, error) {
+	before := queryInt(c, "before")
+	rows, err := s.store.ScenarioRunRows(c.UserContext(), cust.ID, before, tabPageSize)
+	if err != nil {
+		return scenariosTabView{}, err
+	}
+	v := scenariosTabView{Number: cust.Number}
+	base := "/customers/" + cust.Number + "/scenarios"
+	if len(rows) > tabPageSize {
+		rows = rows[:tabPageSize]
+		v.Pager.OlderURL = base + "?before=" + strconv.FormatInt(rows[len(rows)-1].ID, 10)
+	}
+	if before > 0 {
+		v.Pager.NewestURL = base
+	}
+	for _, r := range rows {
+		v.Rows = append(v.Rows, runRowView{ID: r.ID, Name: r.ScenarioName, Status: runStatuses[r.Status], StatusKey: r.Status,
+			Date: s.clock.DateTime(r.StatusAt), Why: r.Reason})
+	}
+	return v, nil
+}
+
+type referralRowView struct {
+	ID                                  int64
+	Number, FirstName, LastName, Joined string
+	URL                                 string
+}
+
+type referralsTabView struct {
+	Number string
+	Rows   []referralRowView
+	Pager  pager
+}
+
+func (s *Server) referralsTab(c *fiber.Ctx, cust *store.Customer) (referralsTabView, error) {
+	pg := int(queryInt(c, "page"))
+	if pg < 1 || pg > 100000 {
+		pg = 1
+	}
+	rows, err := s.store.Referrals(c.UserContext(), cust.ID, (pg-1)*tabPageSize, tabPageSize)
+	if err != nil {
+		return referralsTabView{}, err
+	}
+	v := referralsTabView{Number: cust.Number}
+	base := "/customers/" + cust.Number + "/referrals"
+	if len(rows) > tabPageSize {
+		rows = rows[:tabPageSize]
+		v.Pager.OlderURL = base + "?page=" + strconv.Itoa(pg+1)
+	}
+	if pg > 1 {
+		v.Pager.NewestURL = base
+	}
+	for _, r := range rows {
+		v.Rows = append(v.Rows, referralRowView{ID: r.ID, Number: r.Number, FirstName: r.FirstName, LastName: r.LastName,
+			Joined: s.clock.Date(r.CreatedAt), URL: "/customers/" + r.Number})
+	}
+	return v, nil
+}

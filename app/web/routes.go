@@ -1,0 +1,40 @@
+package web
+
+import (
+	"io/fs"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+)
+
+// routes is the site map: every route of the web process.
+func (s *Server) routes(assets fs.FS) {
+	app := s.App
+	app.Use(recover.New())
+	app.Use(secureHeaders)
+
+	app.Use("/static", filesystem.New(filesystem.Config{Root: staticFS(assets), MaxAge: int((24 * time.Hour).Seconds())}))
+	app.Get("/healthz", s.healthz)
+
+	app.Use(bodyLimit(maxBody), s.session, s.csrf)
+	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/customers", fiber.StatusSeeOther) })
+	app.Get("/login", s.loginForm)
+	app.Post("/login", s.loginSubmit)
+
+	staff := app.Group("", private, s.requireStaff)
+	staff.Post("/logout", s.logout)
+
+	staff.Get("/customers", s.customerList)
+	staff.Get("/customers/new", s.customerNew)
+	staff.Post("/customers", s.customerCreate)
+	staff.Get("/customers/:number/edit", s.customerEdit)
+	staff.Post("/customers/:number/edit", s.customerUpdate)
+	staff.Get("/customers/:number", s.customerShow)
+	staff.Get("/customers/:number/:tab", s.customerShow)
+
+	admin := staff.Group("", requireAdmin)
+	admin.Get("/staff", s.staffList)
+	admin.Post("/staff", s.staffCreate)
+}
