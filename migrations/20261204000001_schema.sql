@@ -48,6 +48,8 @@ CREATE TABLE customers (
     ops_count      BIGINT NOT NULL DEFAULT 0,     -- ledger rows so far; gives each its Lp. (seq)
     first_name     VARCHAR(100) NOT NULL,
     last_name      VARCHAR(100) NOT NULL,
+    first_name_key VARCHAR(100) NOT NULL,        -- lower case, Polish letters folded (ł→l): search key
+    last_name_key  VARCHAR(100) NOT NULL,
     address        VARCHAR(200) NOT NULL DEFAULT '',
     city           VARCHAR(100) NOT NULL DEFAULT '',
     voivodeship    VARCHAR(32) NOT NULL DEFAULT '',
@@ -71,8 +73,8 @@ CREATE INDEX customers_referred_by ON customers (referred_by_id, id);
 CREATE INDEX customers_group ON customers (group_id);
 -- Register search: prefix matches walk an index that also gives the order (DESIGN.md, traps).
 CREATE INDEX customers_number_ci ON customers ({{.CI "number"}}, id);
-CREATE INDEX customers_last_name_ci ON customers ({{.CI "last_name"}}, id);
-CREATE INDEX customers_first_name_ci ON customers ({{.CI "first_name"}}, id);
+CREATE INDEX customers_last_name_ci ON customers ({{.CI "last_name_key"}}, {{.CI "first_name_key"}}, id);
+CREATE INDEX customers_first_name_ci ON customers ({{.CI "first_name_key"}}, id);
 CREATE INDEX customers_email_ci ON customers ({{.CI "email"}}, id);
 CREATE INDEX customers_phone ON customers (phone, id);
 CREATE INDEX customers_birthday ON customers (substr(birth_date, 6, 5));

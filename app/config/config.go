@@ -26,6 +26,7 @@ type Config struct {
 	CookieSecure  bool
 	Location      *time.Location // TZ_DISPLAY: what staff see and type
 	BaseURL       string         // absolute URL of the app, for links in messages and provider callbacks
+	ProxyHeader   string         // e.g. X-Forwarded-For behind a reverse proxy: where the client address is read
 
 	SMS SMS
 }
@@ -73,6 +74,7 @@ func Load(getenv func(string) string) (Config, error) {
 		MailFrom:      get("MAIL_FROM", "Program lojalnościowy <no-reply@localhost>"),
 		AdminPassword: getenv("ADMIN_PASSWORD"),
 		CookieSecure:  get("COOKIE_SECURE", "0") == "1",
+		ProxyHeader:   get("PROXY_HEADER", ""),
 		SMS: SMS{
 			Provider:      get("SMS_PROVIDER", "outbox"),
 			SMSAPIToken:   get("SMSAPI_TOKEN", ""),

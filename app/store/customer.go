@@ -60,7 +60,7 @@ func (s *Store) InsertCustomer(ctx context.Context, c *Customer) error {
 // only the ledger moves it.
 func (s *Store) UpdateCustomer(ctx context.Context, c *Customer) error {
 	_, err := s.db.NewUpdate().Model(c).
-		Column("number", "group_id", "first_name", "last_name", "address", "city", "voivodeship", "postal_code",
+		Column("number", "group_id", "first_name", "last_name", "first_name_key", "last_name_key", "address", "city", "voivodeship", "postal_code",
 			"sex", "birth_date", "company", "nip", "phone", "email", "consent_email", "consent_sms",
 			"referred_by_id", "updated_at").
 		WherePK().Exec(ctx)
@@ -112,11 +112,11 @@ func (s *Store) SearchCustomers(ctx context.Context, q string, offset, limit int
 	if q == "" {
 		sel = sel.OrderExpr("c.id DESC")
 	} else {
-		prefix := escapeLike(strings.ToLower(q)) + "%"
+		prefix := escapeLike(SearchKey(q)) + "%"
 		phone := phonePrefix(q)
 		ci := s.dialectVars().ci
 		sel = sel.WhereGroup(" AND ", func(w *bun.SelectQuery) *bun.SelectQuery {
-			for _, col := range []string{"c.number", "c.last_name", "c.first_name", "c.email"} {
+			for _, col := range []string{"c.number", "c.last_name_key", "c.first_name_key", "c.email"} {
 				w = w.WhereOr(ci(col)+" LIKE "+s.collate("?")+" ESCAPE '\\'", prefix)
 			}
 			if phone != "" {
@@ -124,7 +124,7 @@ func (s *Store) SearchCustomers(ctx context.Context, q string, offset, limit int
 			}
 			return w
 		})
-		sel = sel.OrderExpr(ci("c.last_name") + ", " + ci("c.first_name") + ", c.id")
+		sel = sel.OrderExpr(ci("c.last_name_key") + ", " + ci("c.first_name_key") + ", c.id")
 	}
 	err := sel.Offset(int64(offset)).Limit(int64(limit+1)).Scan(ctx, &rows)
 	if err != nil {

@@ -69,6 +69,8 @@ type Customer struct {
 	Balance       int64     `bun:"balance"`
 	FirstName     string    `bun:"first_name"`
 	LastName      string    `bun:"last_name"`
+	FirstNameKey  string    `bun:"first_name_key"` // set by BeforeAppendModel
+	LastNameKey   string    `bun:"last_name_key"`
 	Address       string    `bun:"address"`
 	City          string    `bun:"city"`
 	Voivodeship   string    `bun:"voivodeship"`

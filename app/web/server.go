@@ -82,6 +82,7 @@ func New(d Deps) (*Server, error) {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
+		ProxyHeader:           d.Config.ProxyHeader, // login throttling counts per client address
 		ErrorHandler:          s.handleError,
 	})
 	s.routes(static.FS)

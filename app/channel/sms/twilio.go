@@ -27,15 +27,20 @@ type Twilio struct {
 	HTTP        *http.Client
 }
 
-type twilioResponse struct {
+// twilioMessage is the part of a created Message resource we use.
+type twilioMessage struct {
 	SID          string `json:"sid"`
 	Status       string `json:"status"`
 	ErrorCode    *int   `json:"error_code"`
 	ErrorMessage string `json:"error_message"`
-	// error responses
+}
+
+// twilioError is Twilio's error document.
+type twilioError struct {
 	Code     int    `json:"code"`
 	Message  string `json:"message"`
 	MoreInfo string `json:"more_info"`
+	Status   int    `json:"status"`
 }
 
 // Send creates the message. HTTP 429 and 5xx are temporary; other 4xx
@@ -82,10 +87,9 @@ func (t *Twilio) Send(ctx context.Context, m Message) (Result, error) {
 }
 
 func parseTwilio(status int, body []byte) (Result, error) {
-	var r twilioResponse
-	jsonErr := json.Unmarshal(body, &r)
 	if status >= 200 && status <= 299 {
-		if jsonErr != nil || r.SID == "" {
+		var r twilioMessage
+		if err := json.Unmarshal(body, &r); err != nil || r.SID == "" {
 			return Result{}, temporary(httpCode(status), fmt.Errorf("HTTP %d without message sid: %s", status, snippet(body)))
 		}
 		if r.Status == "failed" && r.ErrorCode != nil {
@@ -96,7 +100,8 @@ func parseTwilio(status int, body []byte) (Result, error) {
 	}
 	code := httpCode(status)
 	msg := snippet(body)
-	if jsonErr == nil && r.Code != 0 {
+	var r twilioError
+	if json.Unmarshal(body, &r) == nil && r.Code != 0 {
 		code = strconv.Itoa(r.Code)
 		msg = r.Message
 		if r.MoreInfo != "" {
