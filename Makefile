@@ -6,6 +6,22 @@ PICO_VERSION    := 2.1.1
 
 NPM ?= npm
 
+.DEFAULT_GOAL := build
+
+.PHONY: build run test bench
+build: ## Build both processes into bin/
+	go build -o bin/app ./app
+	go build -o bin/worker ./worker
+
+run: ## Run the product on its embedded default
+	go run ./app
+
+test: ## The README's test command
+	go test -count=1 -timeout 30m ./...
+
+bench: ## Benchmarks (not timed tests): see README
+	go test -run '^$$' -bench . -benchmem ./app/...
+
 .PHONY: vendor
 vendor: ## Re-download the pinned htmx, Chart.js and Pico CSS builds from npm into static/
 	@set -eu; \

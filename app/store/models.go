@@ -67,6 +67,7 @@ type Customer struct {
 	Number        string    `bun:"number"`
 	GroupID       *int64    `bun:"group_id"`
 	Balance       int64     `bun:"balance"`
+	OpsCount      int64     `bun:"ops_count"`
 	FirstName     string    `bun:"first_name"`
 	LastName      string    `bun:"last_name"`
 	FirstNameKey  string    `bun:"first_name_key"` // set by BeforeAppendModel
