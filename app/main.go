@@ -205,4 +205,3 @@ func demo(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	log.Info("demo data added", "customers", rep.Customers, "took", rep.Took.Round(time.Millisecond))
 	return nil
 }
-

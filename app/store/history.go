@@ -159,3 +159,24 @@ func (s *Store) ScenarioRunRows(ctx context.Context, customerID int64, beforeID 
 	}
 	return rows, nil
 }
+
+// BalancePoint is one point of the balance chart.
+type BalancePoint struct {
+	OccurredAt   time.Time `bun:"occurred_at"`
+	BalanceAfter int64     `bun:"balance_after"`
+}
+
+// BalanceHistory returns the balance after each of the customer's last n operations, oldest
+// first: a bounded walk of the (customer_id, seq) index, whatever the length of the history.
+func (s *Store) BalanceHistory(ctx context.Context, customerID int64, n int) ([]BalancePoint, error) {
+	var rows []BalancePoint
+	err := s.db.NewSelect().TableExpr("point_operations").Column("occurred_at", "balance_after").
+		Where("customer_id = ?", customerID).OrderExpr("seq DESC").Limit(int64(n)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: balance history of %d: %w", customerID, err)
+	}
+	for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+		rows[i], rows[j] = rows[j], rows[i]
+	}
+	return rows, nil
+}

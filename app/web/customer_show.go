@@ -35,6 +35,7 @@ type cardHead struct {
 	Number, Name, Group string
 	Balance             int64
 	BalanceText         string
+	BalanceOOB          bool // never on the page itself; the partial is shared with tab answers
 	Rate                string
 }
 
@@ -69,6 +70,15 @@ func (s *Server) customerShow(c *fiber.Ctx) error {
 	if isHTMX(c) {
 		return partial(c, http.StatusOK, name, data)
 	}
+	return s.renderCard(c, cust, tab, name, data, http.StatusOK)
+}
+
+// renderCard renders the whole card page around a tab's fragment (the same fragment htmx swaps).
+func (s *Server) renderCard(c *fiber.Ctx, cust *store.Customer, tab, name string, data any, status int) error {
+	head, err := s.cardHead(c.UserContext(), cust)
+	if err != nil {
+		return err
+	}
 	panel, err := s.renderHTML(name, data)
 	if err != nil {
 		return err
@@ -78,7 +88,7 @@ func (s *Server) customerShow(c *fiber.Ctx) error {
 	for _, t := range tabs {
 		v.Tabs = append(v.Tabs, tabLink{Key: t.Key, Label: t.Label, URL: "/customers/" + cust.Number + "/" + t.Key, Selected: t.Key == tab})
 	}
-	return page(c, http.StatusOK, "pages/card", v)
+	return page(c, status, "pages/card", v)
 }
 
 func validTab(t string) bool {

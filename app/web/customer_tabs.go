@@ -1,82 +1,44 @@
 package web
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/loyalty/backoffice/app/format"
+	"github.com/loyalty/backoffice/app/reward"
 	"github.com/loyalty/backoffice/app/store"
 )
 
 // tabPageSize keeps each tab quick to render (DESIGN.md: rendering dominates a tab).
 const tabPageSize = 25
 
-var pointKinds = map[string]string{
-	"add": "Dodanie punktów", "subtract": "Odjęcie punktów", "reward": "Wydanie nagrody",
-	"refund": "Zwrot za nagrodę", "cancel": "Storno", "expire": "Wygaśnięcie punktów",
-}
-
-type pointRowView struct {
-	ID                                                          int64
-	Seq, Kind, Date, Amount, Points, BalanceAfter, Reward, User string
-	Location, Document, Description, Number                     string
-	Negative                                                    bool
-}
-
-type pointsTabView struct {
-	Number string
-	Rows   []pointRowView
-	Pager  pager
-}
-
-func (s *Server) pointsTab(c *fiber.Ctx, cust *store.Customer) (pointsTabView, error) {
-	before := queryInt(c, "before")
-	rows, err := s.store.PointRows(c.UserContext(), cust.ID, store.PointFilter{BeforeSeq: before}, tabPageSize)
-	if err != nil {
-		return pointsTabView{}, err
+// moves are the statuses an order can go to from the rewards tab.
+func moves(from string) []option {
+	var out []option
+	for _, to := range reward.Next[from] {
+		out = append(out, option{Value: to, Label: reward.Labels[to]})
 	}
-	v := pointsTabView{Number: cust.Number}
-	base := "/customers/" + cust.Number + "/points"
-	if len(rows) > tabPageSize {
-		rows = rows[:tabPageSize]
-		v.Pager.OlderURL = base + "?before=" + strconv.FormatInt(rows[len(rows)-1].Seq, 10)
-	}
-	if before > 0 {
-		v.Pager.NewestURL = base
-	}
-	for _, r := range rows {
-		amount := "—"
-		if r.Amount != nil {
-			amount = format.Amount(*r.Amount)
-		}
-		user := r.StaffName
-		if user == "" {
-			user = "automatycznie"
-		}
-		v.Rows = append(v.Rows, pointRowView{ID: r.ID, Seq: strconv.FormatInt(r.Seq, 10), Number: cust.Number,
-			Kind: pointKinds[r.Kind], Date: s.clock.DateTime(r.OccurredAt), Amount: amount,
-			Points: format.Signed(r.Points), Negative: r.Points < 0, BalanceAfter: format.Int(r.BalanceAfter),
-			Reward: format.Dash(r.RewardName), User: user, Location: format.Dash(r.LocationName),
-			Document: format.Dash(r.Document), Description: format.Dash(r.Description)})
-	}
-	return v, nil
-}
-
-var orderStatuses = map[string]string{
-	"new": "Nowe", "processing": "W realizacji", "shipped": "Wysłane", "issued": "Wydane", "cancelled": "Anulowane",
+	return out
 }
 
 type rewardRowView struct {
 	ID                                                    int64
 	Lp, Photo, Name, Type, Points, Quantity, Status, Date string
-	StatusKey                                             string
+	StatusKey, StatusURL                                  string
+	Moves                                                 []option
 }
 
 type rewardsTabView struct {
-	Number string
-	Rows   []rewardRowView
-	Pager  pager
+	Number      string
+	Rows        []rewardRowView
+	Pager       pager
+	Notice      string
+	Problem     string
+	BalanceOOB  bool
+	Balance     int64
+	BalanceText string
 }
 
 func (s *Server) rewardsTab(c *fiber.Ctx, cust *store.Customer) (rewardsTabView, error) {
@@ -93,7 +55,7 @@ func (s *Server) rewardsTab(c *fiber.Ctx, cust *store.Customer) (rewardsTabView,
 	if err != nil {
 		return rewardsTabView{}, err
 	}
-	v := rewardsTabView{Number: cust.Number}
+	v := rewardsTabView{Number: cust.Number, Balance: cust.Balance, BalanceText: format.Int(cust.Balance)}
 	base := "/customers/" + cust.Number + "/rewards"
 	if len(rows) > tabPageSize {
 		rows = rows[:tabPageSize]
@@ -109,7 +71,8 @@ func (s *Server) rewardsTab(c *fiber.Ctx, cust *store.Customer) (rewardsTabView,
 		}
 		v.Rows = append(v.Rows, rewardRowView{ID: r.ID, Lp: strconv.Itoa(total - (pg-1)*tabPageSize - i), Photo: photo,
 			Name: r.RewardName, Type: format.Dash(r.RewardType), Points: format.Int(r.Points), Quantity: strconv.Itoa(r.Quantity),
-			Status: orderStatuses[r.Status], StatusKey: r.Status, Date: s.clock.DateTime(r.StatusAt)})
+			Status: reward.Labels[r.Status], StatusKey: r.Status, Date: s.clock.DateTime(r.StatusAt),
+			StatusURL: fmt.Sprintf("/customers/%s/rewards/%d/status", cust.Number, r.ID), Moves: moves(r.Status)})
 	}
 	return v, nil
 }

@@ -88,8 +88,8 @@ func TestCreateCustomerAndCard(t *testing.T) {
 
 func TestTabsFullPageAndPartial(t *testing.T) {
 	cols := map[string][]string{
-		"points":    {"Lp.", "Numer klienta", "Operacja", "Data", "Kwota [PLN]", "Liczba punktów", "Saldo po operacji", "Nagroda", "Użytkownik", "Lokalizacja", "Dokument", "Opis"},
-		"rewards":   {"Lp.", "Zdjęcie", "Nagroda", "Typ", "Punkty", "Liczba sztuk", "Status", "Data statusu"},
+		"points":    {"Lp.", "Numer klienta", "Operacja", "Data", "Kwota [PLN]", "Liczba punktów", "Saldo po operacji", "Nagroda", "Użytkownik", "Lokalizacja", "Dokument", "Opis", "Akcje"},
+		"rewards":   {"Lp.", "Zdjęcie", "Nagroda", "Typ", "Punkty", "Liczba sztuk", "Status", "Data statusu", "Akcje"},
 		"emails":    {"Akcje", "Planowana data wysłania", "Data wysłania", "Tytuł", "Status", "Użytkownik"},
 		"sms":       {"Data wysłania", "Numer telefonu", "Status", "Treść", "Użytkownik"},
 		"internal":  {"Akcje", "Data wysłania", "Data przeczytania", "Tytuł", "Status", "Użytkownik"},

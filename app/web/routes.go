@@ -18,6 +18,10 @@ func (s *Server) routes(assets fs.FS) {
 	app.Use("/static", filesystem.New(filesystem.Config{Root: staticFS(assets), MaxAge: int((24 * time.Hour).Seconds())}))
 	app.Get("/healthz", s.healthz)
 
+	// Routes reached without a staff session (customer message page, provider callbacks): no
+	// session, no CSRF; each checks its own secret.
+	s.publicRoutes(app.Group("/p", bodyLimit(maxBody)))
+
 	app.Use(bodyLimit(maxBody), s.session, s.csrf)
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/customers", fiber.StatusSeeOther) })
 	app.Get("/login", s.loginForm)
@@ -31,10 +35,16 @@ func (s *Server) routes(assets fs.FS) {
 	staff.Post("/customers", s.customerCreate)
 	staff.Get("/customers/:number/edit", s.customerEdit)
 	staff.Post("/customers/:number/edit", s.customerUpdate)
+	staff.Post("/customers/:number/points", s.pointsSave)
+	staff.Get("/customers/:number/points/preview", s.pointsPreview)
+	staff.Get("/customers/:number/points.csv", s.pointsExport)
+	staff.Post("/customers/:number/points/:id/cancel", s.pointsCancel)
+	staff.Post("/customers/:number/rewards/:id/status", s.rewardStatus)
 	staff.Get("/customers/:number", s.customerShow)
 	staff.Get("/customers/:number/:tab", s.customerShow)
 
-	admin := staff.Group("", requireAdmin)
-	admin.Get("/staff", s.staffList)
-	admin.Post("/staff", s.staffCreate)
+	s.photoRoutes(staff)
+	s.messageRoutes(staff)
+
+	s.adminRoutes(staff.Group("", requireAdmin))
 }

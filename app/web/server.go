@@ -19,6 +19,8 @@ import (
 	"github.com/loyalty/backoffice/app/config"
 	"github.com/loyalty/backoffice/app/customer"
 	"github.com/loyalty/backoffice/app/format"
+	"github.com/loyalty/backoffice/app/ledger"
+	"github.com/loyalty/backoffice/app/reward"
 	"github.com/loyalty/backoffice/app/store"
 	"github.com/loyalty/backoffice/static"
 	"github.com/loyalty/backoffice/views"
@@ -43,6 +45,8 @@ type Server struct {
 	engine    *html.Engine
 	clock     format.Clock
 	customers *customer.Service
+	ledger    *ledger.Service
+	rewards   *reward.Service
 }
 
 // maxBody is the body limit of every route but the photo upload (CONTRACT.md).
@@ -62,6 +66,8 @@ func New(d Deps) (*Server, error) {
 		log:       d.Log,
 		clock:     format.Clock{Loc: d.Config.Location},
 		customers: &customer.Service{Store: d.Store, Loc: d.Config.Location},
+		ledger:    &ledger.Service{Store: d.Store},
+		rewards:   &reward.Service{Store: d.Store},
 		engine:    engine,
 	}
 	s.sessions = session.New(session.Config{
