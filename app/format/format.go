@@ -127,3 +127,11 @@ func Dash(s string) string {
 	}
 	return s
 }
+
+// Phone shows a Polish E.164 number in groups: "+48600100200" -> "+48 600 100 200"; others as stored.
+func Phone(e164 string) string {
+	if len(e164) == 12 && strings.HasPrefix(e164, "+48") {
+		return e164[:3] + " " + e164[3:6] + " " + e164[6:9] + " " + e164[9:]
+	}
+	return Dash(e164)
+}

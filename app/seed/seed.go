@@ -123,6 +123,7 @@ func Run(ctx context.Context, st *store.Store, opt Options) (Report, error) {
 		return rep, err
 	}
 	rep.Took = time.Since(began)
+	log.Info("table times", "t", fmt.Sprint(TableTime))
 	log.Info("seed: done", "customers", rep.Customers, "point_ops", rep.PointOps, "messages", rep.Messages,
 		"reward_orders", rep.RewardOrders, "scenario_runs", rep.ScenarioRuns, "took", rep.Took.Round(time.Millisecond))
 	return rep, nil
@@ -190,7 +191,11 @@ func insertBatch(ctx context.Context, db *bun.DB, b *batch) error {
 
 // insertRows writes rows as multi-row INSERTs of batchRows rows. Ids are set, so nothing is
 // read back (Returning("") drops bun's RETURNING of NULL columns).
+var TableTime = map[string]time.Duration{}
+
 func insertRows[T any](ctx context.Context, tx bun.Tx, table string, rows []T) error {
+	t0 := time.Now()
+	defer func() { TableTime[table] += time.Since(t0) }()
 	for len(rows) > 0 {
 		part := rows[:min(batchRows, len(rows))]
 		if _, err := tx.NewInsert().Model(&part).Returning("").Exec(ctx); err != nil {

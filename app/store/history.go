@@ -119,10 +119,7 @@ type MessageRow struct {
 // messages are gone from the tab (their audit stays in audit_log).
 func (s *Store) MessageRows(ctx context.Context, customerID int64, channel string, beforeID int64, limit int) ([]MessageRow, error) {
 	var rows []MessageRow
-	q := s.db.NewSelect().TableExpr("messages AS m").
-		ColumnExpr("m.id, m.channel, m.recipient, m.subject, m.body, m.send_at, m.sent_at, m.read_at, m.status, m.last_error, m.resend_of_id").
-		ColumnExpr("m.staff_user_id IS NULL AS automatic, COALESCE(u.name, '') AS staff_name").
-		Join("LEFT JOIN staff_users AS u ON u.id = m.staff_user_id").
+	q := s.messageRowSelect().
 		Where("m.customer_id = ?", customerID).Where("m.channel = ?", channel).Where("m.status <> 'deleted'")
 	if beforeID > 0 {
 		q = q.Where("m.id < ?", beforeID)

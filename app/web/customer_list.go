@@ -56,7 +56,7 @@ func (s *Server) customerList(c *fiber.Ctx) error {
 	}
 	for _, r := range rows {
 		v.Rows = append(v.Rows, registerRow{ID: r.ID, Number: r.Number, Name: r.FirstName + " " + r.LastName,
-			City: format.Dash(r.City), Email: format.Dash(r.Email), Phone: format.Dash(r.Phone),
+			City: format.Dash(r.City), Email: format.Dash(r.Email), Phone: format.Phone(r.Phone),
 			Group: format.Dash(r.GroupName), Balance: format.Int(r.Balance)})
 	}
 	v.Empty = len(v.Rows) == 0

@@ -172,7 +172,7 @@ func (s *Server) dataTab(ctx context.Context, c *store.Customer, head cardHead) 
 			{"Miejscowość", format.Dash(c.City)}, {"Województwo", format.Dash(c.Voivodeship)},
 			{"Kod pocztowy", format.Dash(c.PostalCode)}, {"Płeć", customer.SexLabel(c.Sex)}, {"Data urodzin", format.ISODate(c.BirthDate)}}},
 		{"Dane firmowe", []dataField{{"Firma", format.Dash(c.Company)}, {"NIP", format.Dash(customer.FormatNIP(c.NIP))}}},
-		{"Dane kontaktowe", []dataField{{"Telefon", format.Dash(c.Phone)}, {"E-mail", format.Dash(c.Email)}}},
+		{"Dane kontaktowe", []dataField{{"Telefon", format.Phone(c.Phone)}, {"E-mail", format.Dash(c.Email)}}},
 	}
 	v.Consents = []dataField{
 		{"Zgoda na e-mail", customer.ConsentStatus(c.ConsentEmail).Label()},

@@ -78,7 +78,7 @@ func TestCreateCustomerAndCard(t *testing.T) {
 		for _, want := range []string{"Konto", "Numer klienta", "Grupa klientów", "Saldo", "Przelicznik punktów", "Data dodania",
 			"Dane osobowe", "Imię", "Nazwisko", "Adres", "Miejscowość", "Województwo", "Kod pocztowy", "Płeć", "Data urodzin",
 			"Dane firmowe", "Firma", "NIP", "Dane kontaktowe", "Telefon", "E-mail",
-			"5260250995", "Sklep Test sp. z o.o.", "17.05.1990", "Kobieta", "mazowieckie", "00-950", "+48600100200", "1 pkt / 1 zł"} {
+			"5260250995", "Sklep Test sp. z o.o.", "17.05.1990", "Kobieta", "mazowieckie", "00-950", "+48 600 100 200", "1 pkt / 1 zł"} {
 			if !strings.Contains(strings.ReplaceAll(body, "\u00a0", " "), want) {
 				t.Errorf("data tab lacks %q", want)
 			}
