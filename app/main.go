@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/loyalty/backoffice/app/config"
+	"github.com/loyalty/backoffice/app/messaging"
 	"github.com/loyalty/backoffice/app/seed"
 	"github.com/loyalty/backoffice/app/staff"
 	"github.com/loyalty/backoffice/app/store"
@@ -128,15 +129,22 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 
+	enqueuer := task.NewEnqueuer(redisOpt, log)
+	defer enqueuer.Close()
+	messages, err := messaging.FromConfig(cfg, st, enqueuer, log)
+	if err != nil {
+		return err
+	}
+
 	var worker *task.Worker
 	if cfg.Embedded() {
-		worker = task.NewWorker(redisOpt, log, 10)
-		if err := worker.Start(task.NewServeMux(task.Deps{Log: log})); err != nil {
+		worker = task.NewWorker(redisOpt, log, task.Options{Concurrency: 20})
+		if err := worker.Start(task.NewServeMux(task.Deps{Log: log, Messages: messages})); err != nil {
 			return err
 		}
 	}
 
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Redis: rdb, Log: log})
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Redis: rdb, Log: log, Messages: messages})
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/loyalty/backoffice/app/config"
+	"github.com/loyalty/backoffice/app/messaging"
 	"github.com/loyalty/backoffice/app/store"
 	"github.com/loyalty/backoffice/app/task"
 )
@@ -48,8 +49,14 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	w := task.NewWorker(redisOpt, log, 20)
-	if err := w.Start(task.NewServeMux(task.Deps{Log: log})); err != nil {
+	enqueuer := task.NewEnqueuer(redisOpt, log)
+	defer enqueuer.Close()
+	messages, err := messaging.FromConfig(cfg, st, enqueuer, log)
+	if err != nil {
+		return err
+	}
+	w := task.NewWorker(redisOpt, log, task.Options{Concurrency: 20})
+	if err := w.Start(task.NewServeMux(task.Deps{Log: log, Messages: messages})); err != nil {
 		return err
 	}
 	log.Info("worker running", "redis", config.Redacted(cfg.RedisURL))

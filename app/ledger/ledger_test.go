@@ -289,3 +289,36 @@ func TestConcurrentOperations(t *testing.T) {
 		})
 	}
 }
+
+func TestExpireAll(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b, func(t *testing.T) {
+			st := storetest.Open(t, b)
+			ctx := t.Context()
+			now := time.Now().UTC()
+			settings, _ := st.Settings(ctx)
+			settings.PointsValidityDays = 30
+			if err := st.SaveSettings(ctx, settings); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 3; i++ {
+				c := newCustomer(t, st, fmt.Sprint(600+i))
+				old := &store.PointOperation{CustomerID: c.ID, Kind: "add", Points: 100, OccurredAt: now.AddDate(0, 0, -40)}
+				fresh := &store.PointOperation{CustomerID: c.ID, Kind: "add", Points: 5, OccurredAt: now}
+				if err := st.AppendPoints(ctx, old, false); err != nil {
+					t.Fatal(err)
+				}
+				if err := st.AppendPoints(ctx, fresh, false); err != nil {
+					t.Fatal(err)
+				}
+			}
+			n, pts, err := ledger.ExpireAll(ctx, st, now)
+			if err != nil || n != 3 || pts != 300 {
+				t.Fatalf("ExpireAll = %d customers, %d points, %v; want 3, 300", n, pts, err)
+			}
+			if n, _, _ := ledger.ExpireAll(ctx, st, now); n != 0 {
+				t.Fatalf("second run touched %d customers", n)
+			}
+		})
+	}
+}

