@@ -73,6 +73,14 @@ var (
 	ErrPermanent = errors.New("messaging: permanent failure")
 )
 
+// NotPendingError is ErrNotPending with the status the message has instead.
+type NotPendingError struct{ Status string }
+
+func (e *NotPendingError) Error() string { return ErrNotPending.Error() + " (" + e.Status + ")" }
+
+// Is makes errors.Is(err, ErrNotPending) hold.
+func (e *NotPendingError) Is(target error) bool { return target == ErrNotPending }
+
 // NotDueError is returned by Send for a wake-up that came too early to wait for in place.
 type NotDueError struct{ At time.Time }
 

@@ -193,16 +193,20 @@ func (s *Service) Resend(ctx context.Context, c *store.Customer, channel string,
 func (s *Service) Delete(ctx context.Context, customerID int64, channel string, id int64, staffID *int64) error {
 	var m *store.Message
 	err := s.Store.WithTx(ctx, func(tx *store.Store) error {
-		var err error
-		if m, err = tx.CustomerMessage(ctx, customerID, channel, id); err != nil {
-			return err
-		}
-		ok, err := tx.DeleteScheduledMessage(ctx, id, s.now())
+		ok, err := tx.DeleteScheduledMessage(ctx, customerID, channel, id, s.now())
 		if err != nil {
 			return err
 		}
+		// Read after the update: on a miss this is the state that beat us (sent, or claimed
+		// by a worker a moment ago); on a hit, the subject and attempts for the audit.
+		if m, err = tx.Message(ctx, id); err != nil {
+			return err
+		}
+		if m.CustomerID != customerID || m.Channel != channel || m.Status == store.MessageDeleted && !ok {
+			return fmt.Errorf("messaging: delete message %d of customer %d: %w", id, customerID, ErrNotFound)
+		}
 		if !ok {
-			return fmt.Errorf("messaging: delete message %d (%s): %w", id, m.Status, ErrNotPending)
+			return fmt.Errorf("messaging: delete message %d: %w", id, &NotPendingError{Status: m.Status})
 		}
 		what := map[string]string{store.ChannelEmail: "e-mail", store.ChannelSMS: "SMS"}[channel]
 		detail := "Usunięto zaplanowaną wiadomość " + what + " nr " + strconv.FormatInt(id, 10)

@@ -124,12 +124,14 @@ func (s *Store) FinishMessage(ctx context.Context, id int64, o Outcome, now time
 	return n == 1, nil
 }
 
-// DeleteScheduledMessage marks a message deleted if it is still waiting; false means it was
-// already sent, being sent, failed or gone (the caller tells these apart).
-func (s *Store) DeleteScheduledMessage(ctx context.Context, id int64, now time.Time) (bool, error) {
+// DeleteScheduledMessage marks a customer's message deleted if it is still waiting; false
+// means it is not theirs, or was already sent, being sent, failed or gone (the caller tells
+// these apart).
+func (s *Store) DeleteScheduledMessage(ctx context.Context, customerID int64, channel string, id int64, now time.Time) (bool, error) {
 	res, err := s.db.NewUpdate().TableExpr("messages").
 		Set("status = ?", MessageDeleted).Set("updated_at = ?", now).
-		Where("id = ?", id).Where("status = ?", MessageScheduled).Exec(ctx)
+		Where("id = ?", id).Where("customer_id = ?", customerID).Where("channel = ?", channel).
+		Where("status = ?", MessageScheduled).Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("store: delete message %d: %w", id, err)
 	}

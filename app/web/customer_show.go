@@ -134,7 +134,7 @@ func (s *Server) tabData(c *fiber.Ctx, cust *store.Customer, head cardHead, tab 
 		v, err := s.rewardsTab(c, cust)
 		return "tabs/rewards", v, err
 	case "emails", "sms", "internal":
-		v, err := s.messagesTab(c, cust, tab)
+		v, err := s.messagesTab(c, cust, tab, messageForm{})
 		return "tabs/" + tab, v, err
 	case "scenarios":
 		v, err := s.scenariosTab(c, cust)

@@ -77,58 +77,6 @@ func (s *Server) rewardsTab(c *fiber.Ctx, cust *store.Customer) (rewardsTabView,
 	return v, nil
 }
 
-// messageStatuses are the Polish names of message states.
-var messageStatuses = map[string]string{
-	"scheduled": "Zaplanowana", "sending": "Wysyłanie", "sent": "Wysłana", "failed": "Błąd",
-	"deleted": "Usunięta", "unread": "Nieprzeczytana", "read": "Przeczytana",
-}
-
-type messageRowView struct {
-	ID                                                           int64
-	Status, StatusText, Planned, Sent, Read, Subject, Body, User string
-	Recipient, Error                                             string
-	Pending                                                      bool
-}
-
-type messagesTabView struct {
-	Number string
-	Rows   []messageRowView
-	Pager  pager
-}
-
-func (s *Server) messagesTab(c *fiber.Ctx, cust *store.Customer, tab string) (messagesTabView, error) {
-	channel := map[string]string{"emails": store.ChannelEmail, "sms": store.ChannelSMS, "internal": store.ChannelInternal}[tab]
-	before := queryInt(c, "before")
-	rows, err := s.store.MessageRows(c.UserContext(), cust.ID, channel, before, tabPageSize)
-	if err != nil {
-		return messagesTabView{}, err
-	}
-	v := messagesTabView{Number: cust.Number}
-	base := "/customers/" + cust.Number + "/" + tab
-	if len(rows) > tabPageSize {
-		rows = rows[:tabPageSize]
-		v.Pager.OlderURL = base + "?before=" + strconv.FormatInt(rows[len(rows)-1].ID, 10)
-	}
-	if before > 0 {
-		v.Pager.NewestURL = base
-	}
-	for _, r := range rows {
-		user := r.StaffName
-		if r.Automatic {
-			user = "automatyczna"
-		}
-		body := r.Body
-		if len([]rune(body)) > 160 {
-			body = string([]rune(body)[:160]) + "…"
-		}
-		v.Rows = append(v.Rows, messageRowView{ID: r.ID, Status: r.Status, StatusText: messageStatuses[r.Status],
-			Planned: s.clock.DateTime(r.SendAt), Sent: s.clock.DateTimePtr(r.SentAt), Read: s.clock.DateTimePtr(r.ReadAt),
-			Subject: format.Dash(r.Subject), Body: body, User: user, Recipient: format.Dash(r.Recipient), Error: r.LastError,
-			Pending: r.Status == "scheduled" || r.Status == "sending"})
-	}
-	return v, nil
-}
-
 var runStatuses = map[string]string{"running": "W trakcie", "done": "Zrealizowany", "failed": "Błąd", "skipped": "Pominięty"}
 
 type runRowView struct {

@@ -345,9 +345,6 @@ func TestCardTabs(t *testing.T) {
 		if st.Marker != "alive" {
 			t.Fatalf("tab %s: window.__marker = %s: the click reloaded the page instead of swapping the panel", tab.key, st.Marker)
 		}
-		if want := "tab-" + tab.key; st.Labelled != want {
-			t.Logf("note: after switching to %s the panel's aria-labelledby is still %q (want %q)", tab.key, st.Labelled, want)
-		}
 		if tab.key == "referrals" {
 			p.checkReferral(friend)
 		}
@@ -454,6 +451,54 @@ func TestCardKeyboard(t *testing.T) {
 	if !slices.Equal(st.Focusable, []string{base + "referrals"}) {
 		t.Errorf("after wrapping tabindex=0 is on %v, want only %s", st.Focusable, base+"referrals")
 	}
+}
+
+// TestCardTabPanelLabel: the WAI-ARIA tabs pattern has the tab panel labelled by its tab
+// (aria-labelledby = the selected tab's id). The full page gets it right; it must stay right
+// when htmx swaps the panel, or screen readers announce every panel as "Dane klienta".
+func TestCardTabPanelLabel(t *testing.T) {
+	p := newPage(t)
+	p.login()
+	number := p.createCustomer(map[string]string{"first_name": "Ariadna", "last_name": "Etykietowa"})
+	p.open("/customers/" + number + "/emails")
+	if st := p.waitTab(number, "emails"); st.Labelled != "tab-emails" {
+		t.Errorf("full page of the emails tab: panel aria-labelledby = %q, want tab-emails", st.Labelled)
+	}
+	for _, tab := range []string{"points", "internal"} {
+		p.click(tabLink(tab))
+		st := p.waitTab(number, tab)
+		if want := "tab-" + tab; st.Labelled != want {
+			t.Errorf("after htmx switched to %s: panel aria-labelledby = %q, want %q (the id of the selected tab)", tab, st.Labelled, want)
+		}
+	}
+	if ok := eval[bool](p, `(() => {
+		const id = document.getElementById("tab-panel").getAttribute("aria-labelledby");
+		const el = id && document.getElementById(id);
+		return !!el && el.getAttribute("role") === "tab" && el.getAttribute("aria-selected") === "true";
+	})()`); !ok {
+		t.Errorf("the panel's aria-labelledby does not point at the selected tab")
+	}
+}
+
+// TestSessionEndedTabClick: when the session is gone, a tab click (an htmx request) must take
+// the user to the login page (401 + HX-Redirect), not swap an error into the panel.
+func TestSessionEndedTabClick(t *testing.T) {
+	p := newPage(t)
+	p.login()
+	number := p.createCustomer(map[string]string{"first_name": "Sylwia", "last_name": "Sesyjna"})
+	p.open("/customers/" + number)
+	p.waitTrue("the card", `!!document.querySelector("#tab-panel h2")`)
+	// End the session on the server behind the page's back (as another tab's logout would).
+	status := eval[int](p, `(async () => {
+		const token = document.querySelector('meta[name="csrf-token"]').content;
+		const r = await fetch("/logout", {method: "POST", headers: {"X-CSRF-Token": token}, redirect: "manual"});
+		return r.status || 303;
+	})()`)
+	if status >= 400 {
+		t.Fatalf("POST /logout answered %d", status)
+	}
+	p.click(tabLink("points"))
+	p.waitTrue("the login page", `location.pathname === "/login" && !!document.querySelector("input[name=password]")`)
 }
 
 // TestLogout: the Wyloguj button ends the session.
