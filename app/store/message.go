@@ -65,11 +65,12 @@ func (s *Store) messageRowSelect() *bun.SelectQuery {
 		Join("LEFT JOIN staff_users AS u ON u.id = m.staff_user_id")
 }
 
-// MessageRowByID returns one row of a customer's message tab (the row's status poll).
+// MessageRowByID returns one row of a customer's message tab (the row's status poll), deleted
+// ones included: the poll removes those from the page.
 func (s *Store) MessageRowByID(ctx context.Context, customerID int64, channel string, id int64) (*MessageRow, error) {
 	row := new(MessageRow)
 	err := s.messageRowSelect().Where("m.id = ?", id).Where("m.customer_id = ?", customerID).
-		Where("m.channel = ?", channel).Where("m.status <> ?", MessageDeleted).Scan(ctx, row)
+		Where("m.channel = ?", channel).Scan(ctx, row)
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("store: %s message row %d of customer %d", channel, id, customerID))
 	}

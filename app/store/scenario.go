@@ -153,3 +153,19 @@ func (s *Store) InactiveCustomers(ctx context.Context, cutoff time.Time, afterID
 	}
 	return rows, nil
 }
+
+// ScenarioRunCounts counts the runs of every scenario.
+func (s *Store) ScenarioRunCounts(ctx context.Context) (map[int64]int64, error) {
+	var rows []struct {
+		ScenarioID int64 `bun:"scenario_id"`
+		N          int64 `bun:"n"`
+	}
+	if err := s.db.NewSelect().TableExpr("scenario_runs").ColumnExpr("scenario_id, COUNT(*) AS n").Group("scenario_id").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("store: scenario run counts: %w", err)
+	}
+	out := map[int64]int64{}
+	for _, r := range rows {
+		out[r.ScenarioID] = r.N
+	}
+	return out, nil
+}

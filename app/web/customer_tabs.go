@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/loyalty/backoffice/app/automation"
 	"github.com/loyalty/backoffice/app/format"
 	"github.com/loyalty/backoffice/app/reward"
 	"github.com/loyalty/backoffice/app/store"
@@ -77,26 +78,35 @@ func (s *Server) rewardsTab(c *fiber.Ctx, cust *store.Customer) (rewardsTabView,
 	return v, nil
 }
 
-var runStatuses = map[string]string{"running": "W trakcie", "done": "Zrealizowany", "failed": "Błąd", "skipped": "Pominięty"}
-
 type runRowView struct {
 	ID                                 int64
 	Name, Status, StatusKey, Date, Why string
+	Staff                              string
 }
 
 type scenariosTabView struct {
-	Number string
-	Rows   []runRowView
-	Pager  pager
+	Number      string
+	Rows        []runRowView
+	Pager       pager
+	CanTrigger  bool
+	TriggerURL  string
+	Scenarios   []option
+	Notice      string
+	Problem     string
+	BalanceOOB  bool
+	Balance     int64
+	BalanceText string
 }
 
 func (s *Server) scenariosTab(c *fiber.Ctx, cust *store.Customer) (scenariosTabView, error) {
+	ctx := c.UserContext()
 	before := queryInt(c, "before")
-	rows, err := s.store.ScenarioRunRows(c.UserContext(), cust.ID, before, tabPageSize)
+	rows, err := s.store.ScenarioRunRows(ctx, cust.ID, before, tabPageSize)
 	if err != nil {
 		return scenariosTabView{}, err
 	}
-	v := scenariosTabView{Number: cust.Number}
+	v := scenariosTabView{Number: cust.Number, TriggerURL: "/customers/" + cust.Number + "/scenarios",
+		Balance: cust.Balance, BalanceText: format.Int(cust.Balance)}
 	base := "/customers/" + cust.Number + "/scenarios"
 	if len(rows) > tabPageSize {
 		rows = rows[:tabPageSize]
@@ -106,8 +116,21 @@ func (s *Server) scenariosTab(c *fiber.Ctx, cust *store.Customer) (scenariosTabV
 		v.Pager.NewestURL = base
 	}
 	for _, r := range rows {
-		v.Rows = append(v.Rows, runRowView{ID: r.ID, Name: r.ScenarioName, Status: runStatuses[r.Status], StatusKey: r.Status,
-			Date: s.clock.DateTime(r.StatusAt), Why: r.Reason})
+		v.Rows = append(v.Rows, runRowView{ID: r.ID, Name: r.ScenarioName, Status: automation.StatusLabels[r.Status], StatusKey: r.Status,
+			Date: s.clock.DateTime(r.StatusAt), Why: r.Reason, Staff: r.StaffName})
+	}
+	// Triggering by hand is an admin's permission (the seed's "trigger events manually").
+	if u := staffOf(c); u != nil && u.Role == store.RoleAdmin {
+		scs, err := s.store.Scenarios(ctx)
+		if err != nil {
+			return v, err
+		}
+		for _, sc := range scs {
+			if sc.Active {
+				v.Scenarios = append(v.Scenarios, option{Value: strconv.FormatInt(sc.ID, 10), Label: sc.Name})
+			}
+		}
+		v.CanTrigger = len(v.Scenarios) > 0
 	}
 	return v, nil
 }

@@ -102,7 +102,7 @@ func (s *Server) messageRowView(cust *store.Customer, tab string, r store.Messag
 		Subject: format.Dash(r.Subject), Body: body, User: user, Recipient: format.Dash(r.Recipient), Error: r.LastError,
 		Pending:   r.Status == store.MessageScheduled || r.Status == store.MessageSending,
 		Deletable: r.Status == store.MessageScheduled, Resent: r.ResendOfID != nil,
-		RowURL:    url + "/row", PreviewURL: url, ResendURL: url + "/resend", DeleteURL: url, CSRF: csrf}
+		RowURL: url + "/row", PreviewURL: url, ResendURL: url + "/resend", DeleteURL: url, CSRF: csrf}
 	if r.Channel == store.ChannelSMS {
 		v.Recipient = format.Phone(r.Recipient)
 	}

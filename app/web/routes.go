@@ -46,5 +46,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.photoRoutes(staff)
 	s.messageRoutes(staff)
 
-	s.adminRoutes(staff.Group("", requireAdmin))
+	admin := staff.Group("", requireAdmin)
+	s.automationRoutes(staff, admin)
+	s.adminRoutes(admin)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/loyalty/backoffice/app/automation"
 	"github.com/loyalty/backoffice/app/config"
 	"github.com/loyalty/backoffice/app/customer"
 	"github.com/loyalty/backoffice/app/format"
@@ -36,6 +37,9 @@ type Deps struct {
 	// Messages is the message pipeline (e-mail, SMS, internal); nil: one with no queue, whose
 	// messages wait for a worker's reconciler.
 	Messages *messaging.Service
+	// Events hands an automation event to the worker (an asynq task); nil: the web process runs
+	// the scenarios itself, right after the change commits (tests).
+	Events func(ctx context.Context, ev automation.Event) error
 }
 
 // Server is the web application.
@@ -52,6 +56,7 @@ type Server struct {
 	messages  *messaging.Service
 	ledger    *ledger.Service
 	rewards   *reward.Service
+	scenarios *automation.Engine
 }
 
 // maxBody is the body limit of every route but the photo upload (CONTRACT.md).
@@ -79,6 +84,8 @@ func New(d Deps) (*Server, error) {
 	if s.messages == nil {
 		s.messages = &messaging.Service{Store: d.Store, Loc: d.Config.Location, Log: d.Log}
 	}
+	s.scenarios = &automation.Engine{Store: d.Store, Messenger: messaging.Automatic{S: s.messages}, Loc: d.Config.Location}
+	s.hookAutomation(d.Events)
 	s.sessions = session.New(session.Config{
 		Expiration:     12 * time.Hour,
 		Storage:        &redisStorage{rdb: d.Redis, prefix: "sess:"},

@@ -47,6 +47,9 @@
       t.setAttribute("aria-selected", on ? "true" : "false");
       t.setAttribute("tabindex", on ? "0" : "-1");
     });
+    // htmx swaps only the panel's contents: keep the panel labelled by the open tab.
+    var panel = document.getElementById(tab.getAttribute("aria-controls"));
+    if (panel && tab.id) panel.setAttribute("aria-labelledby", tab.id);
   }
 
   function normPath(p) {
@@ -324,5 +327,101 @@
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();
+  }
+})();
+
+/* =========================================================================
+ * Messages (e-mail, SMS and internal tabs). Kept apart from the part above.
+ *  - SMS counter: <textarea data-sms-counter="OUTPUT_ID"> shows characters,
+ *    parts and encoding as the server's sms.Segments counts them (GSM-7:
+ *    160 / 153 per part, € [ ] { } ^ ~ \ | and form feed count 2; anything
+ *    else, Polish letters included, switches to UCS-2: 70 / 67 per part,
+ *    emoji count 2). An escape pair or surrogate pair never splits a part.
+ *  - <button data-copy="TEXT">: copies TEXT to the clipboard.
+ *  - <button data-dismiss="SELECTOR">: empties the element (closes a preview).
+ * ========================================================================= */
+(function () {
+  "use strict";
+
+  var GSM_BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  var GSM_EXTENSION = "\f^{}\\[~]|€";
+
+  function gsmWidth(ch) {
+    if (GSM_BASIC.indexOf(ch) >= 0) return 1;
+    if (GSM_EXTENSION.indexOf(ch) >= 0) return 2;
+    return 0;
+  }
+
+  // segments mirrors app/channel/sms.Segments.
+  function segments(body) {
+    var chars = Array.from(body); // code points, like Go's range over a string
+    var gsm = chars.every(function (c) { return gsmWidth(c) > 0; });
+    var single = gsm ? 160 : 70, multi = gsm ? 153 : 67;
+    var width = gsm ? gsmWidth : function (c) { return c.codePointAt(0) > 0xFFFF ? 2 : 1; };
+    var total = 0;
+    chars.forEach(function (c) { total += width(c); });
+    var parts = 0;
+    if (total > 0 && total <= single) {
+      parts = 1;
+    } else if (total > single) {
+      var used = 0;
+      parts = 1;
+      chars.forEach(function (c) {
+        var w = width(c);
+        if (used + w > multi) { parts++; used = 0; }
+        used += w;
+      });
+    }
+    return { encoding: gsm ? "GSM-7" : "UCS-2", chars: total, parts: parts };
+  }
+
+  function updateCounter(textarea) {
+    var out = document.getElementById(textarea.getAttribute("data-sms-counter"));
+    if (!out) return;
+    // Browsers submit a textarea's line ends as CRLF but the server counts "\n" (it normalises).
+    var s = segments(textarea.value.replace(/\r\n/g, "\n"));
+    out.textContent = s.chars + " znaków · " + s.parts + " SMS · " + s.encoding;
+    out.classList.toggle("warn", s.parts > 10);
+  }
+
+  document.addEventListener("input", function (ev) {
+    var t = ev.target;
+    if (t && t.matches && t.matches("textarea[data-sms-counter]")) updateCounter(t);
+  });
+
+  function initCounters(root) {
+    if (!root || !root.querySelectorAll) return;
+    Array.prototype.forEach.call(root.querySelectorAll("textarea[data-sms-counter]"), updateCounter);
+  }
+  document.addEventListener("htmx:afterSettle", function (ev) { initCounters(ev.target); });
+
+  document.addEventListener("click", function (ev) {
+    var copy = ev.target.closest && ev.target.closest("[data-copy]");
+    if (copy) {
+      var text = copy.getAttribute("data-copy");
+      var label = copy.textContent;
+      var done = function (msg) {
+        copy.textContent = msg;
+        setTimeout(function () { copy.textContent = label; }, 2000);
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(function () { done("Skopiowano"); }, function () { done("Nie udało się skopiować"); });
+      } else {
+        done("Skopiuj ręcznie");
+      }
+      return;
+    }
+    var dismiss = ev.target.closest && ev.target.closest("[data-dismiss]");
+    if (dismiss) {
+      var target = document.querySelector(dismiss.getAttribute("data-dismiss"));
+      if (target) target.innerHTML = "";
+    }
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { initCounters(document); });
+  } else {
+    initCounters(document);
   }
 })();

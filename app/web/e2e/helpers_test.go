@@ -23,7 +23,7 @@ const (
 	evalTimeout  = 3 * time.Second       // one evaluation inside a wait
 )
 
-// page is one test's browser tab, in a fresh browser profile (its own cookies).
+// page is one test's browser tab, in a browser context of its own (its own cookies).
 type page struct {
 	t   *testing.T
 	ctx context.Context
@@ -211,6 +211,11 @@ func (p *page) setMarker(js string) {
 // screenshot saves a full-page PNG into screenshots/ for people to look at.
 func (p *page) screenshot(name string) {
 	p.t.Helper()
+	// Park the mouse and let CSS transitions (tab colours, fades) finish, so the picture shows
+	// the settled page; infinite animations (busy spinners) are ignored.
+	p.do("park the mouse", chromedp.MouseEvent(chromedp.MouseMoved, 1, 1))
+	p.waitTrue("CSS transitions to finish", `document.getAnimations().every(a =>
+		a.playState !== "running" || a.effect?.getTiming().iterations === Infinity)`)
 	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
 	defer cancel()
 	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))

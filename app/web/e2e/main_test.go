@@ -314,8 +314,7 @@ func startBrowser(chromium, tmp string) (context.CancelFunc, error) {
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1366, 900),
-		chromedp.Flag("lang", "pl-PL"), // Polish staff: date inputs as dd.mm.rrrr, Accept-Language pl
-		chromedp.Env("LANGUAGE=pl_PL", "LANG=pl_PL.UTF-8"),
+		chromedp.Flag("lang", "pl-PL"), // Polish staff (Accept-Language); headless still draws date inputs as mm/dd/yyyy
 		chromedp.CombinedOutput(chromeLog),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
