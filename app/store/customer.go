@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -172,11 +173,26 @@ func phonePrefix(q string) string {
 	return "+48" + d
 }
 
-// Referrals lists the customers who joined on referral from customerID, oldest first.
-func (s *Store) Referrals(ctx context.Context, customerID int64, offset, limit int) ([]Customer, error) {
-	var rows []Customer
-	err := s.db.NewSelect().Model(&rows).Where("referred_by_id = ?", customerID).
-		OrderExpr("id DESC").Offset(int64(offset)).Limit(int64(limit + 1)).Scan(ctx)
+// ReferralRow is a customer who joined on someone's referral.
+type ReferralRow struct {
+	ID         int64     `bun:"id"`
+	Number     string    `bun:"number"`
+	FirstName  string    `bun:"first_name"`
+	LastName   string    `bun:"last_name"`
+	CreatedAt  time.Time `bun:"created_at"`
+	Successful bool      `bun:"successful"` // a referral_success scenario ran for it
+}
+
+// Referrals lists the customers who joined on referral from customerID, newest first, with
+// whether the referral counted as successful.
+func (s *Store) Referrals(ctx context.Context, customerID int64, offset, limit int) ([]ReferralRow, error) {
+	var rows []ReferralRow
+	err := s.db.NewSelect().TableExpr("customers AS c").
+		ColumnExpr("c.id, c.number, c.first_name, c.last_name, c.created_at").
+		ColumnExpr(`EXISTS (SELECT 1 FROM scenario_runs AS r WHERE r.customer_id = c.referred_by_id
+			AND r.occurrence = 'refok:' || CAST(c.id AS VARCHAR(20)) AND r.status = 'done') AS successful`).
+		Where("c.referred_by_id = ?", customerID).
+		OrderExpr("c.id DESC").Offset(int64(offset)).Limit(int64(limit+1)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("store: referrals of %d: %w", customerID, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -86,11 +87,12 @@ func (o *Options) defaults() {
 
 // Worker is the asynq server plus the one periodic scheduler.
 type Worker struct {
-	srv    *asynq.Server
-	sched  *asynq.Scheduler
-	client *asynq.Client
-	opts   Options
-	log    *slog.Logger
+	srv      *asynq.Server
+	sched    *asynq.Scheduler
+	client   *asynq.Client
+	opts     Options
+	log      *slog.Logger
+	shutdown sync.Once
 }
 
 // NewWorker builds the server and scheduler on redisOpt.
@@ -143,13 +145,15 @@ func (w *Worker) Start(mux *asynq.ServeMux) error {
 	return nil
 }
 
-// Shutdown stops the scheduler, then drains the server.
+// Shutdown stops the scheduler, then drains the server; calling it again does nothing.
 func (w *Worker) Shutdown() {
-	if w.sched != nil {
-		w.sched.Shutdown()
-	}
-	w.srv.Shutdown()
-	_ = w.client.Close()
+	w.shutdown.Do(func() {
+		if w.sched != nil {
+			w.sched.Shutdown()
+		}
+		w.srv.Shutdown()
+		_ = w.client.Close()
+	})
 }
 
 // Ping checks Redis through a plain client (used by /healthz).

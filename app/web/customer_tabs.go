@@ -138,7 +138,7 @@ func (s *Server) scenariosTab(c *fiber.Ctx, cust *store.Customer) (scenariosTabV
 type referralRowView struct {
 	ID                                  int64
 	Number, FirstName, LastName, Joined string
-	URL                                 string
+	URL, Success                        string
 }
 
 type referralsTabView struct {
@@ -167,7 +167,7 @@ func (s *Server) referralsTab(c *fiber.Ctx, cust *store.Customer) (referralsTabV
 	}
 	for _, r := range rows {
 		v.Rows = append(v.Rows, referralRowView{ID: r.ID, Number: r.Number, FirstName: r.FirstName, LastName: r.LastName,
-			Joined: s.clock.Date(r.CreatedAt), URL: "/customers/" + r.Number})
+			Joined: s.clock.Date(r.CreatedAt), URL: "/customers/" + r.Number, Success: map[bool]string{true: "tak", false: "jeszcze nie"}[r.Successful]})
 	}
 	return v, nil
 }

@@ -94,7 +94,7 @@ func TestTabsFullPageAndPartial(t *testing.T) {
 		"sms":       {"Data wysłania", "Numer telefonu", "Status", "Treść", "Użytkownik"},
 		"internal":  {"Akcje", "Data wysłania", "Data przeczytania", "Tytuł", "Status", "Użytkownik"},
 		"scenarios": {"Nazwa scenariusza", "Status", "Data zmiany statusu"},
-		"referrals": {"Numer klienta", "Imię", "Nazwisko", "Data dodania"},
+		"referrals": {"Numer klienta", "Imię", "Nazwisko", "Data dodania", "Udane polecenie"},
 	}
 	eachBackend(t, func(t *testing.T, srv *Server, st *store.Store) {
 		c := loggedIn(t, srv)
