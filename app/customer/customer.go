@@ -162,7 +162,6 @@ func NormalizePhone(s string) (string, error) {
 var (
 	numberRe     = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
 	postalRe     = regexp.MustCompile(`^\d{2}-\d{3}$`)
-	postalBareRe = regexp.MustCompile(`^\d{5}$`)
 	dateRe       = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	minBirthDate = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 )
@@ -220,8 +219,6 @@ func (f Form) Validate(today time.Time) (Clean, Errors) {
 	switch v := strings.TrimSpace(f.PostalCode); {
 	case v == "" || postalRe.MatchString(v):
 		c.PostalCode = v
-	case postalBareRe.MatchString(v):
-		c.PostalCode = v[:2] + "-" + v[2:]
 	default:
 		errs["postal_code"] = "Kod pocztowy ma format XX-XXX, np. 00-950."
 	}

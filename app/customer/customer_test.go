@@ -130,7 +130,7 @@ func TestSexLabel(t *testing.T) {
 func TestValidateValid(t *testing.T) {
 	f := Form{
 		Number: " ABC-123 ", GroupID: "7", FirstName: " Anna ", LastName: "Nowak",
-		Address: "ul. Długa 1", City: "Łódź", Voivodeship: "  ŁÓDZKIE ", PostalCode: "90001",
+		Address: "ul. Długa 1", City: "Łódź", Voivodeship: "  ŁÓDZKIE ", PostalCode: " 90-001 ",
 		Sex: "k", BirthDate: "1990-02-28", Company: "ACME", NIP: "PL 526-025-09-95",
 		Phone: "600 100 200", Email: " Anna.Nowak@Example.PL ", ReferredBy: " 0001 ",
 		ConsentEmail: "granted", ConsentSMS: "",
@@ -196,7 +196,7 @@ func TestValidateFields(t *testing.T) {
 		{"voivodeship no diacritics", func(f *Form) { f.Voivodeship = "slaskie" }, "voivodeship", nil},
 
 		{"postal ok", func(f *Form) { f.PostalCode = " 00-950 " }, "", func(c Clean) bool { return c.PostalCode == "00-950" }},
-		{"postal bare", func(f *Form) { f.PostalCode = "00950" }, "", func(c Clean) bool { return c.PostalCode == "00-950" }},
+		{"postal without dash", func(f *Form) { f.PostalCode = "00950" }, "postal_code", nil}, // CONTRACT.md: XX-XXX only
 		{"postal short", func(f *Form) { f.PostalCode = "00-95" }, "postal_code", nil},
 		{"postal letters", func(f *Form) { f.PostalCode = "AB-123" }, "postal_code", nil},
 		{"postal space", func(f *Form) { f.PostalCode = "00 950" }, "postal_code", nil},
