@@ -27,7 +27,7 @@ func (s *Server) messageRow(tab string) fiber.Handler {
 			return err
 		}
 		if r.Status == store.MessageDeleted {
-			return c.SendStatus(http.StatusOK)
+			return c.Status(http.StatusOK).SendString("")
 		}
 		name := "partials/email_row"
 		if tab == "sms" {
