@@ -66,6 +66,18 @@ func TestScenarioOnNewCustomer(t *testing.T) {
 	p.click(`form[action="/scenarios"] button[type=submit]`)
 	p.waitTrue("the new scenario listed", `document.querySelector("table")?.textContent.includes(`+jsString(name)+`)`)
 	p.screenshot("scenarios")
+	// The server is shared by every test: switch the scenario off at the end (through its edit
+	// form), so customers added by later tests get no bonus.
+	editURL := eval[string](p, `[...document.querySelectorAll("table tbody tr")].find(r => r.textContent.includes(`+jsString(name)+`))?.querySelector("a")?.getAttribute("href") || ""`)
+	if editURL == "" {
+		t.Fatal("no edit link for the new scenario")
+	}
+	t.Cleanup(func() {
+		p.open(editURL)
+		p.do("untick Aktywny", chromedp.Evaluate[chromedp.Void](`document.querySelector('input[name=active]').checked = false`))
+		p.click(`form[action^="/scenarios/"][method=post] button[type=submit]`)
+		p.waitPath("/scenarios")
+	})
 
 	number := p.createCustomer(map[string]string{"first_name": "Nowa", "last_name": "Klientka"})
 	p.open("/customers/" + number + "/scenarios")
