@@ -1,6 +1,7 @@
 package seed
 
 import (
+	"cmp"
 	crand "crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -26,17 +27,10 @@ func tm(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
 func ptr[T any](v T) *T { return &v }
 
-// customerRow is a customer with its ledger-row counter, which store.Customer does not map
-// (only AppendPoints moves it there); the seed writes it together with the balance.
-type customerRow struct {
-	store.Customer `bun:",extend"`
-	OpsCount       int64 `bun:"ops_count"`
-}
-
 // batch is everything generated for a run of consecutive customers, with every id already
 // assigned, in the order the rows must be inserted (referenced tables first).
 type batch struct {
-	customers []customerRow
+	customers []store.Customer
 	consents  []store.Consent
 	orders    []store.RewardOrder
 	events    []store.RewardOrderEvent
@@ -187,7 +181,7 @@ func number(idx int) string { return strconv.Itoa(10000001 + idx) }
 func (g *generator) chunk(from, to int) *batch {
 	n := to - from
 	b := &batch{
-		customers: make([]customerRow, 0, n),
+		customers: make([]store.Customer, 0, n),
 		consents:  make([]store.Consent, 0, n*2+n/8),
 		ops:       make([]store.PointOperation, 0, n*5),
 		runs:      make([]store.ScenarioRun, 0, n*3),
@@ -256,7 +250,7 @@ func (g *generator) customer(b *batch, idx int, token string) {
 			}
 		}
 	}
-	g.consents(b, &c.Customer, created)
+	g.consents(b, &c, created)
 
 	// Scenario runs that happen at known times, and the ledger events they cause.
 	g.evs, g.runs, g.msgs = g.evs[:0], g.runs[:0], g.msgs[:0]
@@ -292,30 +286,20 @@ func (g *generator) customer(b *batch, idx int, token string) {
 	for range manual {
 		g.evs = append(g.evs, event{t: created + minute + r.Int64N(span), kind: tentativeKind(r)})
 	}
-	slices.SortFunc(g.evs[first:], func(a, b event) int { return cmpInt(a.t, b.t) })
+	slices.SortFunc(g.evs[first:], func(a, b event) int { return cmp.Compare(a.t, b.t) })
 	if newest && manual >= 2 {
 		g.evs[first].kind, g.evs[first+1].kind = evBigPurchase, evReward
 	}
-	slices.SortStableFunc(g.evs, func(a, b event) int { return cmpInt(a.t, b.t) })
+	slices.SortStableFunc(g.evs, func(a, b event) int { return cmp.Compare(a.t, b.t) })
 
 	g.ledger(b, &c, rate)
 
-	g.birthdayRuns(&c.Customer, created, emailOK)
-	g.inactiveRuns(&c.Customer, created, smsOK)
-	g.manualMessages(&c.Customer, created, emailOK, smsOK, rich, newest)
+	g.birthdayRuns(&c, created, emailOK)
+	g.inactiveRuns(&c, created, smsOK)
+	g.manualMessages(&c, created, emailOK, smsOK, rich, newest)
 	g.flushRunsAndMessages(b)
 
 	b.customers = append(b.customers, c)
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func tentativeKind(r *rand.Rand) int {
@@ -334,7 +318,7 @@ func tentativeKind(r *rand.Rand) int {
 }
 
 // person draws the customer's personal data.
-func (g *generator) person(id int64, num string, created int64, token string, rich, newest bool) customerRow {
+func (g *generator) person(id int64, num string, created int64, token string, rich, newest bool) store.Customer {
 	r, e := g.r, g.env
 	c := store.Customer{ID: id, Number: num, PortalToken: token, CreatedAt: tm(created), UpdatedAt: tm(created)}
 	ln := lastNames[r.IntN(len(lastNames))]
@@ -381,7 +365,7 @@ func (g *generator) person(id int64, num string, created int64, token string, ri
 			x -= gr.weight
 		}
 	}
-	return customerRow{Customer: c}
+	return c
 }
 
 var cityWeights = func() int {
@@ -536,7 +520,7 @@ func (g *generator) addRun(scenario, customer int64, occ, status, reason string,
 // ledger walks the events in time order, turning each into a ledger row with its seq and
 // balance_after. A debit the balance cannot cover becomes a purchase, so the balance never
 // goes below zero; a cancelled reward order schedules the refund of its points.
-func (g *generator) ledger(b *batch, c *customerRow, rate int64) {
+func (g *generator) ledger(b *batch, c *store.Customer, rate int64) {
 	r, e := g.r, g.env
 	g.cust, g.canceled = g.cust[:0], g.canceled[:0]
 	var bal int64
@@ -903,7 +887,7 @@ func (g *generator) flushRunsAndMessages(b *batch) {
 		for i := range n {
 			g.perm = append(g.perm, i)
 		}
-		slices.SortStableFunc(g.perm, func(x, y int) int { return cmpInt(at(x), at(y)) })
+		slices.SortStableFunc(g.perm, func(x, y int) int { return cmp.Compare(at(x), at(y)) })
 		return g.perm
 	}
 	g.runIDs = slices.Grow(g.runIDs[:0], len(g.runs))[:len(g.runs)]
@@ -943,8 +927,8 @@ func (g *generator) longCustomer(id int64, n, size int, token string, emit func(
 	created := e.start - 30*day
 	c := g.person(id, "99999999", created, token, true, true)
 	c.GroupID = nil
-	head := &batch{customers: []customerRow{c}}
-	g.consents(head, &head.customers[0].Customer, created)
+	head := &batch{customers: []store.Customer{c}}
+	g.consents(head, &head.customers[0], created)
 	if err := emit(head); err != nil {
 		return 0, 0, err
 	}

@@ -1,6 +1,7 @@
 package seed
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -136,7 +137,7 @@ func prepare(ctx context.Context, st *store.Store, now int64) (*env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seed: catalogue: %w", err)
 	}
-	slices.SortStableFunc(e.rewards, func(a, b store.Reward) int { return cmpInt(a.Points, b.Points) })
+	slices.SortStableFunc(e.rewards, func(a, b store.Reward) int { return cmp.Compare(a.Points, b.Points) })
 	for _, rw := range e.rewards {
 		i := slices.IndexFunc(rewardDefs, func(d rewardDef) bool { return d.name == rw.Name })
 		e.shipped = append(e.shipped, i >= 0 && rewardDefs[i].shipped)

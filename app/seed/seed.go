@@ -4,8 +4,8 @@
 // Everything is computed in memory first: each customer's ledger with its seq and
 // balance_after (never below zero), its reward orders, scenario runs and messages, with every
 // id assigned here, so rows that point to each other are written in one pass. Customers are
-// streamed in chunks (generate, then insert the chunk in one transaction as multi-row
-// INSERTs), which keeps memory bounded and lets generation overlap the database work.
+// streamed in chunks of a few thousand, generated while the previous chunk is written as
+// multi-row INSERTs in transactions, which keeps memory bounded.
 package seed
 
 import (
@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
@@ -28,7 +27,7 @@ import (
 type Options struct {
 	Customers   int   // how many customers
 	LongHistory int   // if > 0, one extra customer (number "99999999") gets this many point operations (for benchmarks)
-	Rand        int64 // random seed (deterministic output for a given seed; portal tokens excepted)
+	Rand        int64 // random seed: the same seed gives the same data (times relative to now; portal tokens are always random)
 	Log         *slog.Logger
 }
 
@@ -39,12 +38,17 @@ type Report struct {
 }
 
 const (
+	pgWorkers      = 3         // PostgreSQL connections writing a chunk's dependent rows in parallel
+	sqliteCacheKiB = 256 << 10 // SQLite page cache while seeding
+	demoSize       = 1000      // up to this many customers, everyone gets a demo-sized history
+	firstSeen      = 730       // customers joined over the last two years (days)…
+	lastSeen       = 14        // …up to two weeks ago, so even the newest have some history
+)
+
+// Variables only so that tests can cross chunk and statement boundaries with few rows.
+var (
 	chunkSize = 5000 // customers generated and written per transaction
 	batchRows = 1000 // rows per INSERT statement
-	pgWorkers = 3    // PostgreSQL connections writing a chunk's dependent rows in parallel
-	demoSize  = 1000 // up to this many customers, everyone gets a demo-sized history
-	firstSeen = 730  // customers joined over the last two years (days)…
-	lastSeen  = 14   // …up to two weeks ago, so even the newest have some history
 )
 
 // Run fills the database. It expects migrated, empty customer tables, creates what it needs
@@ -67,7 +71,7 @@ func Run(ctx context.Context, st *store.Store, opt Options) (Report, error) {
 	if opt.Customers > 89_999_998 {
 		return rep, errors.New("seed: too many customers for 8-digit card numbers")
 	}
-	db := st.DB()
+	var db bun.IDB = st.DB()
 	if n, err := db.NewSelect().Model((*store.Customer)(nil)).Count(ctx); err != nil {
 		return rep, fmt.Errorf("seed: count customers: %w", err)
 	} else if n > 0 {
@@ -92,6 +96,26 @@ func Run(ctx context.Context, st *store.Store, opt Options) (Report, error) {
 	g := newGenerator(e, p, seed, opt.Customers <= demoSize, first, next)
 	log.Info("seed: start", "customers", opt.Customers, "long_history", opt.LongHistory, "sqlite", st.SQLite())
 
+	if st.SQLite() {
+		// SQLite writes on one connection anyway; give it a page cache that holds the hot parts
+		// of the customers' eleven indexes (the default 2 MB makes every insert a page miss at
+		// a million rows), and put the default back before the connection returns to the pool.
+		conn, err := st.DB().Conn(ctx)
+		if err != nil {
+			return rep, fmt.Errorf("seed: connection: %w", err)
+		}
+		defer conn.Close()
+		var cache int64
+		if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache); err != nil {
+			return rep, fmt.Errorf("seed: cache size: %w", err)
+		}
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", -sqliteCacheKiB)); err != nil {
+			return rep, fmt.Errorf("seed: cache size: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", cache))
+		db = conn
+	}
+
 	if opt.LongHistory > 0 {
 		token := make([]byte, 32)
 		if _, err := crand.Read(token); err != nil {
@@ -106,7 +130,7 @@ func Run(ctx context.Context, st *store.Store, opt Options) (Report, error) {
 		if err != nil {
 			return rep, err
 		}
-		_, err = db.NewUpdate().Model((*customerRow)(nil)).Set("balance = ?", bal).Set("ops_count = ?", count).
+		_, err = db.NewUpdate().Table("customers").Set("balance = ?", bal).Set("ops_count = ?", count).
 			Where("id = ?", id).Exec(ctx)
 		if err != nil {
 			return rep, fmt.Errorf("seed: balance of %d: %w", id, err)
@@ -126,7 +150,6 @@ func Run(ctx context.Context, st *store.Store, opt Options) (Report, error) {
 		return rep, err
 	}
 	rep.Took = time.Since(began)
-	log.Info("table times", "t", fmt.Sprint(TableTime))
 	log.Info("seed: done", "customers", rep.Customers, "point_ops", rep.PointOps, "messages", rep.Messages,
 		"reward_orders", rep.RewardOrders, "scenario_runs", rep.ScenarioRuns, "took", rep.Took.Round(time.Millisecond))
 	return rep, nil
@@ -140,7 +163,7 @@ func Run(ctx context.Context, st *store.Store, opt Options) (Report, error) {
 // points to an earlier chunk), then its consents, its ledger (reward orders, their events,
 // the operations) and its scenario runs with their messages go to parallel workers, each in
 // a transaction of its own, while the next chunk's customers are written.
-func stream(ctx context.Context, db *bun.DB, sqlite bool, g *generator, n int, rep *Report, log *slog.Logger, began time.Time) error {
+func stream(ctx context.Context, db bun.IDB, sqlite bool, g *generator, n int, rep *Report, log *slog.Logger, began time.Time) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	chunks := make(chan *batch, 2)
@@ -170,10 +193,6 @@ func stream(ctx context.Context, db *bun.DB, sqlite bool, g *generator, n int, r
 		cancel()
 	}
 	jobs := make(chan func() error, pgWorkers)
-	seqPG := os.Getenv("SEED_SEQ") == "1"
-	if seqPG {
-		sqlite = true
-	}
 	if !sqlite {
 		for range pgWorkers {
 			wg.Add(1)
@@ -248,7 +267,7 @@ func stream(ctx context.Context, db *bun.DB, sqlite bool, g *generator, n int, r
 }
 
 // insertBatch writes a batch in one transaction, referenced tables first.
-func insertBatch(ctx context.Context, db *bun.DB, b *batch) error {
+func insertBatch(ctx context.Context, db bun.IDB, b *batch) error {
 	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		steps := []func() error{
 			func() error { return insertRows(ctx, tx, "customers", b.customers) },
@@ -270,12 +289,7 @@ func insertBatch(ctx context.Context, db *bun.DB, b *batch) error {
 
 // insertRows writes rows as multi-row INSERTs of batchRows rows. Ids are set, so nothing is
 // read back (Returning("") drops bun's RETURNING of NULL columns).
-var TableTime = map[string]time.Duration{}
-var ttMu sync.Mutex
-
 func insertRows[T any](ctx context.Context, tx bun.Tx, table string, rows []T) error {
-	t0 := time.Now()
-	defer func() { ttMu.Lock(); TableTime[table] += time.Since(t0); ttMu.Unlock() }()
 	for len(rows) > 0 {
 		part := rows[:min(batchRows, len(rows))]
 		if _, err := tx.NewInsert().Model(&part).Returning("").Exec(ctx); err != nil {
@@ -287,7 +301,7 @@ func insertRows[T any](ctx context.Context, tx bun.Tx, table string, rows []T) e
 }
 
 // lateReferrals records the referrers that point to newer customers, now that both exist.
-func lateReferrals(ctx context.Context, db *bun.DB, g *generator) error {
+func lateReferrals(ctx context.Context, db bun.IDB, g *generator) error {
 	byReferrer := map[int64][]int64{}
 	for j, k := range g.plan.late {
 		byReferrer[g.id(int(k))] = append(byReferrer[g.id(int(k))], g.id(int(j)))
@@ -297,7 +311,7 @@ func lateReferrals(ctx context.Context, db *bun.DB, g *generator) error {
 	}
 	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for referrer, ids := range byReferrer {
-			_, err := tx.NewUpdate().Model((*store.Customer)(nil)).
+			_, err := tx.NewUpdate().Table("customers").
 				Set("referred_by_id = ?", referrer).
 				Set("updated_at = ?", tm(g.env.now-day)).
 				Where("id IN (?)", bun.In(ids)).Exec(ctx)
@@ -313,7 +327,7 @@ func lateReferrals(ctx context.Context, db *bun.DB, g *generator) error {
 var seededTables = []string{"customers", "consents", "reward_orders", "reward_order_events",
 	"point_operations", "scenario_runs", "messages"}
 
-func lastIDs(ctx context.Context, db *bun.DB) (counters, error) {
+func lastIDs(ctx context.Context, db bun.IDB) (counters, error) {
 	var ids [7]int64
 	for i, t := range seededTables {
 		if err := db.NewSelect().TableExpr(t).ColumnExpr("COALESCE(MAX(id), 0)").Scan(ctx, &ids[i]); err != nil {
