@@ -18,15 +18,23 @@ func (a Automatic) Prepare(ctx context.Context, tx *store.Store, channel string,
 	if why := Blocked(channel, c); why != "" {
 		return nil, why + ".", nil
 	}
-	now := a.S.now()
-	m := &store.Message{Channel: channel, CustomerID: c.ID, Recipient: recipientOf(channel, c), Subject: strings.TrimSpace(subject),
-		Body: body, SendAt: now, Status: store.MessageScheduled, ScenarioRunID: &runID, CreatedAt: now, UpdatedAt: now}
-	switch channel {
-	case store.ChannelSMS:
-		m.Subject = ""
-	case store.ChannelInternal:
-		m.SentAt, m.Status = &now, store.MessageUnread
+	d := Draft{Channel: channel, Customer: c, Subject: subject, Body: body, ScenarioRunID: &runID}
+	// The scenario's text after its placeholders are filled may still break a limit (an empty
+	// subject, an SMS of more than 10 parts): skip with the reason rather than fail the run.
+	errs, err := a.S.Check(ctx, d)
+	if err != nil {
+		return nil, "", err
 	}
+	if len(errs) > 0 {
+		var why []string
+		for _, k := range []string{"subject", "body", "send_at", "consent"} {
+			if errs[k] != "" {
+				why = append(why, errs[k])
+			}
+		}
+		return nil, strings.Join(why, " "), nil
+	}
+	m := a.S.newMessage(d)
 	if err := tx.InsertMessage(ctx, m); err != nil {
 		return nil, "", err
 	}

@@ -56,10 +56,9 @@ const (
 
 // Limits of what staff may send.
 const (
-	MaxSubject   = 300    // characters (messages.subject is VARCHAR(300))
-	MaxBody      = 100000 // characters of an e-mail or internal message
-	MaxSMSParts  = 10
-	MaxAheadDays = 366 // send_at at most a year ahead
+	MaxSubject  = 300    // characters (messages.subject is VARCHAR(300))
+	MaxBody     = 100000 // characters of an e-mail or internal message
+	MaxSMSParts = 10
 )
 
 var (

@@ -690,3 +690,60 @@ func TestOutboxFiles(t *testing.T) {
 		}
 	}
 }
+
+// Automation's way in: inside the run's transaction, skipped with a reason when the customer
+// cannot get it or the filled-in text breaks a limit; woken only after the commit.
+func TestAutomaticPrepare(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		auto := messaging.Automatic{S: e.svc}
+		c := messagingtest.Customer(t, e.st)
+		refused := messagingtest.Customer(t, e.st, func(c *store.Customer) { c.ConsentSMS = "refused" })
+		now := store.Now()
+		sc := &store.Scenario{Name: "Powitanie", Trigger: "joined", Active: true, CreatedAt: now, UpdatedAt: now}
+		if _, err := e.st.DB().NewInsert().Model(sc).Returning("id").Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		run := &store.ScenarioRun{ScenarioID: sc.ID, CustomerID: c.ID, Occurrence: "joined", Status: "running", StatusAt: now, CreatedAt: now}
+		if _, err := e.st.DB().NewInsert().Model(run).Returning("id").Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var prepared []*store.Message
+		err := e.st.WithTx(ctx, func(tx *store.Store) error {
+			for _, tc := range []struct {
+				c             *store.Customer
+				channel, body string
+				skip          string
+			}{
+				{c, store.ChannelEmail, "Witamy", ""},
+				{c, store.ChannelSMS, strings.Repeat("x", 1531), "11 części"},
+				{refused, store.ChannelSMS, "x", "Brak zgody na SMS (zgoda niewyrażona)."},
+			} {
+				m, skip, err := auto.Prepare(ctx, tx, tc.channel, tc.c, "Powitanie", tc.body, run.ID)
+				if err != nil {
+					return err
+				}
+				if (tc.skip == "") != (m != nil) || !strings.Contains(skip, tc.skip) {
+					t.Errorf("%s %q: message %v, skip %q", tc.channel, tc.skip, m, skip)
+				}
+				if m != nil {
+					prepared = append(prepared, m)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(prepared) != 1 || len(e.enq.Recorded()) != 0 {
+			t.Fatalf("prepared %d, woken %v before Wake", len(prepared), e.enq.Recorded())
+		}
+		auto.Wake(ctx, prepared[0])
+		if w := e.enq.Recorded(); len(w) != 1 || w[0].ID != prepared[0].ID {
+			t.Errorf("wake-ups %v", w)
+		}
+		if got := e.reload(t, prepared[0].ID); got.StaffUserID != nil || got.ScenarioRunID == nil || *got.ScenarioRunID != run.ID {
+			t.Errorf("automatic message %+v", got)
+		}
+	})
+}

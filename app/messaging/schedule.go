@@ -75,7 +75,7 @@ func (s *Service) Check(ctx context.Context, d Draft) (Errors, error) {
 	default:
 		return nil, fmt.Errorf("messaging: unknown channel %q", d.Channel)
 	}
-	if d.Channel != store.ChannelInternal && d.SendAt.After(s.now().AddDate(0, 0, MaxAheadDays)) {
+	if d.Channel != store.ChannelInternal && d.SendAt.After(s.now().AddDate(1, 0, 0)) {
 		errs["send_at"] = "Wysyłkę można zaplanować najwyżej rok naprzód."
 	}
 	if reason := Blocked(d.Channel, d.Customer); reason != "" {
@@ -137,20 +137,7 @@ func (s *Service) Schedule(ctx context.Context, d Draft) (*store.Message, Errors
 	if err != nil || len(errs) > 0 {
 		return nil, errs, err
 	}
-	now := s.now()
-	at := d.SendAt.UTC().Truncate(time.Microsecond)
-	if at.Before(now) { // empty or past: now
-		at = now
-	}
-	m := &store.Message{Channel: d.Channel, CustomerID: d.Customer.ID, Recipient: recipientOf(d.Channel, d.Customer),
-		Subject: strings.TrimSpace(d.Subject), Body: d.Body, SendAt: at, Status: store.MessageScheduled,
-		StaffUserID: d.StaffID, ScenarioRunID: d.ScenarioRunID, ResendOfID: d.ResendOfID, CreatedAt: now, UpdatedAt: now}
-	if d.Channel == store.ChannelSMS {
-		m.Subject = ""
-	}
-	if d.Channel == store.ChannelInternal {
-		m.SendAt, m.SentAt, m.Status = now, &now, store.MessageUnread
-	}
+	m := s.newMessage(d)
 	if err := s.Store.InsertMessage(ctx, m); err != nil {
 		return nil, nil, err
 	}
@@ -158,6 +145,26 @@ func (s *Service) Schedule(ctx context.Context, d Draft) (*store.Message, Errors
 		s.wake(ctx, m.ID, m.SendAt, 0)
 	}
 	return m, nil, nil
+}
+
+// newMessage is the row a checked draft becomes: scheduled at send_at (empty or past: now),
+// or, for an internal message, delivered now and unread.
+func (s *Service) newMessage(d Draft) *store.Message {
+	now := s.now()
+	at := d.SendAt.UTC().Truncate(time.Microsecond)
+	if at.Before(now) {
+		at = now
+	}
+	m := &store.Message{Channel: d.Channel, CustomerID: d.Customer.ID, Recipient: recipientOf(d.Channel, d.Customer),
+		Subject: strings.TrimSpace(d.Subject), Body: d.Body, SendAt: at, Status: store.MessageScheduled,
+		StaffUserID: d.StaffID, ScenarioRunID: d.ScenarioRunID, ResendOfID: d.ResendOfID, CreatedAt: now, UpdatedAt: now}
+	switch d.Channel {
+	case store.ChannelSMS:
+		m.Subject = ""
+	case store.ChannelInternal:
+		m.SendAt, m.SentAt, m.Status = now, &now, store.MessageUnread
+	}
+	return m
 }
 
 // wake asks the queue for a wake-up; failures are logged, never returned (the reconciler repairs).

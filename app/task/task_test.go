@@ -167,8 +167,11 @@ func TestWorkerRetriesTemporaryFailures(t *testing.T) {
 		}
 		insp := asynq.NewInspector(e.redis.Opt())
 		defer insp.Close()
+		// Archived by SkipRetry, or already gone: a reconcile pass that read the row just
+		// before the claim may have replaced the archived task with a wake-up that found
+		// nothing to do. Either way it is not waiting to be retried.
 		info, err := insp.GetTaskInfo("default", task.MessageTaskID(m2.ID, 0))
-		if err != nil || info.State != asynq.TaskStateArchived {
+		if !errors.Is(err, asynq.ErrTaskNotFound) && (err != nil || info.State != asynq.TaskStateArchived) {
 			t.Errorf("550 task: %+v %v, want archived", info, err)
 		}
 	})

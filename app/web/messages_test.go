@@ -65,7 +65,9 @@ func rowIDs(doc *goquery.Document) []string {
 	return ids
 }
 
-func warsawInput(srv *Server, t time.Time) string { return t.In(srv.cfg.Location).Format("2006-01-02T15:04:05") }
+func warsawInput(srv *Server, t time.Time) string {
+	return t.In(srv.cfg.Location).Format("2006-01-02T15:04:05")
+}
 
 func TestEmailTab(t *testing.T) {
 	eachBackend(t, func(t *testing.T, srv *Server, st *store.Store) {
