@@ -18,6 +18,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/loyalty/backoffice/app/automation"
 	"github.com/loyalty/backoffice/app/config"
 	"github.com/loyalty/backoffice/app/messaging"
 	"github.com/loyalty/backoffice/app/seed"
@@ -136,15 +137,18 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 
+	scenarios := &automation.Engine{Store: st, Messenger: messaging.Automatic{S: messages}, Loc: cfg.Location}
+
 	var worker *task.Worker
 	if cfg.Embedded() {
 		worker = task.NewWorker(redisOpt, log, task.Options{Concurrency: 20})
-		if err := worker.Start(task.NewServeMux(task.Deps{Log: log, Messages: messages})); err != nil {
+		if err := worker.Start(task.NewServeMux(task.Deps{Log: log, Messages: messages, Automation: scenarios})); err != nil {
 			return err
 		}
 	}
 
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Redis: rdb, Log: log, Messages: messages})
+	// Scenarios run in the worker: the web process only hands it the events.
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Redis: rdb, Log: log, Messages: messages, Events: enqueuer.EnqueueEvent})
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/loyalty/backoffice/app/automation"
 	"github.com/loyalty/backoffice/app/config"
 	"github.com/loyalty/backoffice/app/messaging"
 	"github.com/loyalty/backoffice/app/store"
@@ -56,7 +57,8 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	w := task.NewWorker(redisOpt, log, task.Options{Concurrency: 20})
-	if err := w.Start(task.NewServeMux(task.Deps{Log: log, Messages: messages})); err != nil {
+	scenarios := &automation.Engine{Store: st, Messenger: messaging.Automatic{S: messages}, Loc: cfg.Location}
+	if err := w.Start(task.NewServeMux(task.Deps{Log: log, Messages: messages, Automation: scenarios})); err != nil {
 		return err
 	}
 	log.Info("worker running", "redis", config.Redacted(cfg.RedisURL))

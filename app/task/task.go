@@ -13,6 +13,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/loyalty/backoffice/app/automation"
 	"github.com/loyalty/backoffice/app/messaging"
 )
 
@@ -27,6 +28,9 @@ const (
 type Deps struct {
 	Log      *slog.Logger
 	Messages *messaging.Service // nil: the message handlers do nothing
+	// Automation runs scenarios (events and date triggers) and, through its Store, the points
+	// expiry; nil: those handlers do nothing.
+	Automation *automation.Engine
 }
 
 // NewServeMux registers every handler. Handlers reload state from the database by id and are
@@ -39,6 +43,10 @@ func NewServeMux(d Deps) *asynq.ServeMux {
 	})
 	mux.HandleFunc(TypeMessageSend, d.sendMessage)
 	mux.HandleFunc(TypeMessageReconcile, d.reconcileMessages)
+	mux.HandleFunc(TypeAutomationEvent, d.automationEvent)
+	mux.HandleFunc(TypeAutomationBirthdays, d.automationBirthdays)
+	mux.HandleFunc(TypeAutomationInactive, d.automationInactive)
+	mux.HandleFunc(TypePointsExpire, d.expirePoints)
 	return mux
 }
 
@@ -127,6 +135,11 @@ func (w *Worker) Start(mux *asynq.ServeMux) error {
 		}
 		if _, err := w.sched.Register(fmt.Sprintf("@every %s", w.opts.ReconcileEvery), reconcileTask(), reconcileOpts()...); err != nil {
 			return fmt.Errorf("task: register reconciler: %w", err)
+		}
+		for _, p := range periodic() {
+			if _, err := w.sched.Register(fmt.Sprintf("@every %s", p.every), asynq.NewTask(p.typ, nil), periodicOpts(p.every)...); err != nil {
+				return fmt.Errorf("task: register %s: %w", p.typ, err)
+			}
 		}
 	}
 	if err := w.srv.Start(mux); err != nil {
