@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/uptrace/bun"
 )
 
 // Reward loads one catalogue item.
@@ -120,6 +122,18 @@ func (s *Store) OrderEvents(ctx context.Context, orderID int64) ([]RewardOrderEv
 	var rows []RewardOrderEvent
 	if err := s.db.NewSelect().Model(&rows).Where("order_id = ?", orderID).OrderExpr("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: order %d events: %w", orderID, err)
+	}
+	return rows, nil
+}
+
+// OrderEventsFor lists the statuses of several orders, oldest first (one query for a tab page).
+func (s *Store) OrderEventsFor(ctx context.Context, orderIDs []int64) ([]RewardOrderEvent, error) {
+	if len(orderIDs) == 0 {
+		return nil, nil
+	}
+	var rows []RewardOrderEvent
+	if err := s.db.NewSelect().Model(&rows).Where("order_id IN (?)", bun.In(orderIDs)).OrderExpr("order_id, id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: order events: %w", err)
 	}
 	return rows, nil
 }

@@ -29,6 +29,7 @@ type rewardRowView struct {
 	Lp, Photo, Name, Type, Points, Quantity, Status, Date string
 	StatusKey, StatusURL                                  string
 	Moves                                                 []option
+	History                                               []string // "Nowe 01.12.2026 10:00", oldest first
 }
 
 type rewardsTabView struct {
@@ -65,6 +66,18 @@ func (s *Server) rewardsTab(c *fiber.Ctx, cust *store.Customer) (rewardsTabView,
 	if pg > 1 {
 		v.Pager.NewestURL = base
 	}
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.ID)
+	}
+	events, err := s.store.OrderEventsFor(ctx, ids)
+	if err != nil {
+		return rewardsTabView{}, err
+	}
+	history := map[int64][]string{}
+	for _, e := range events {
+		history[e.OrderID] = append(history[e.OrderID], reward.Labels[e.Status]+" "+s.clock.DateTime(e.CreatedAt))
+	}
 	for i, r := range rows {
 		photo := ""
 		if r.Photo != "" {
@@ -73,7 +86,7 @@ func (s *Server) rewardsTab(c *fiber.Ctx, cust *store.Customer) (rewardsTabView,
 		v.Rows = append(v.Rows, rewardRowView{ID: r.ID, Lp: strconv.Itoa(total - (pg-1)*tabPageSize - i), Photo: photo,
 			Name: r.RewardName, Type: format.Dash(r.RewardType), Points: format.Int(r.Points), Quantity: strconv.Itoa(r.Quantity),
 			Status: reward.Labels[r.Status], StatusKey: r.Status, Date: s.clock.DateTime(r.StatusAt),
-			StatusURL: fmt.Sprintf("/customers/%s/rewards/%d/status", cust.Number, r.ID), Moves: moves(r.Status)})
+			StatusURL: fmt.Sprintf("/customers/%s/rewards/%d/status", cust.Number, r.ID), Moves: moves(r.Status), History: history[r.ID]})
 	}
 	return v, nil
 }

@@ -148,6 +148,9 @@ func TestPointsCancelAndRewards(t *testing.T) {
 			t.Fatalf("new → processing: %d", r.StatusCode)
 		}
 		r = c.post("/customers/5300001/rewards/"+id+"/status", url.Values{"status": {"cancelled"}})
+		if hist := text(r.Doc.Find("tbody tr").First().Find(".status-history li")); !strings.Contains(hist, "Nowe") || !strings.Contains(hist, "W realizacji") || !strings.Contains(hist, "Anulowane") {
+			t.Fatalf("status history with dates: %q", hist)
+		}
 		if r.StatusCode != http.StatusOK || balanceOf(t, st, "5300001") != 1000 {
 			t.Fatalf("cancel order: %d balance %d", r.StatusCode, balanceOf(t, st, "5300001"))
 		}
