@@ -22,7 +22,7 @@ func (s *Server) routes(assets fs.FS) {
 	// session, no CSRF; each checks its own secret.
 	s.publicRoutes(app.Group("/p", bodyLimit(maxBody)))
 
-	app.Use(bodyLimit(maxBody), s.session, s.csrf)
+	app.Use(s.session, bodyLimit(maxBody), s.csrf) // session first: even a 413 page carries the CSRF token
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/customers", fiber.StatusSeeOther) })
 	app.Get("/login", s.loginForm)
 	app.Post("/login", s.loginSubmit)
