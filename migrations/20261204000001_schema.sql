@@ -76,7 +76,7 @@ CREATE INDEX customers_number_ci ON customers ({{.CI "number"}}, id);
 CREATE INDEX customers_last_name_ci ON customers ({{.CI "last_name_key"}}, {{.CI "first_name_key"}}, id);
 CREATE INDEX customers_first_name_ci ON customers ({{.CI "first_name_key"}}, id);
 CREATE INDEX customers_email_ci ON customers ({{.CI "email"}}, id);
-CREATE INDEX customers_phone ON customers (phone, id);
+CREATE INDEX customers_phone_ci ON customers ({{.CI "phone"}}, id);
 CREATE INDEX customers_birthday ON customers (substr(birth_date, 6, 5));
 
 CREATE TABLE consents (

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/uptrace/bun"
 )
 
 // CustomerByNumber loads a customer by card number.
@@ -98,37 +96,67 @@ type RegisterRow struct {
 }
 
 // SearchCustomers returns one page of the register: with an empty query the newest customers
-// first; otherwise customers whose card number, first or last name, e-mail or phone starts with
+// first; otherwise customers whose card number, last or first name, e-mail or phone starts with
 // q. It asks for limit+1 rows so the caller knows whether there is a next page.
 //
-// Each prefix condition matches the expression of its index (migrations: {{.CI}}), so the
-// database can walk the index instead of scanning the table.
+// A search is a UNION ALL of one branch per field, each a prefix range on its own index that
+// also gives the branch's order, so each branch stops after offset+limit+1 rows however common
+// the prefix (one OR over five columns made PostgreSQL walk the last-name index from "a" for
+// "kow": 0.9 s at a million customers). A customer found by several branches counts in the
+// first of them (number, last name, first name, e-mail, phone), which is also the order of the
+// results. The pages are still exact: a row among the first offset+limit of that order is among
+// the first offset+limit rows of its own branch, so every branch's LIMIT keeps it.
 func (s *Store) SearchCustomers(ctx context.Context, q string, offset, limit int) ([]RegisterRow, error) {
 	var rows []RegisterRow
-	sel := s.db.NewSelect().TableExpr("customers AS c").
-		ColumnExpr("c.id, c.number, c.first_name, c.last_name, c.city, c.email, c.phone, c.balance").
-		ColumnExpr("COALESCE(g.name, '') AS group_name").
-		Join("LEFT JOIN customer_groups AS g ON g.id = c.group_id")
 	q = strings.TrimSpace(q)
 	if q == "" {
-		sel = sel.OrderExpr("c.id DESC")
-	} else {
-		prefix := escapeLike(SearchKey(q)) + "%"
-		phone := phonePrefix(q)
-		ci := s.dialectVars().ci
-		sel = sel.WhereGroup(" AND ", func(w *bun.SelectQuery) *bun.SelectQuery {
-			for _, col := range []string{"c.number", "c.last_name_key", "c.first_name_key", "c.email"} {
-				w = w.WhereOr(ci(col)+" LIKE "+s.collate("?")+" ESCAPE '\\'", prefix)
-			}
-			if phone != "" {
-				w = w.WhereOr("c.phone LIKE ? ESCAPE '\\'", phone+"%")
-			}
-			return w
-		})
-		sel = sel.OrderExpr(ci("c.last_name_key") + ", " + ci("c.first_name_key") + ", c.id")
+		err := s.db.NewSelect().TableExpr("customers AS c").
+			ColumnExpr("c.id, c.number, c.first_name, c.last_name, c.city, c.email, c.phone, c.balance").
+			ColumnExpr("COALESCE(g.name, '') AS group_name").
+			Join("LEFT JOIN customer_groups AS g ON g.id = c.group_id").
+			OrderExpr("c.id DESC").Offset(int64(offset)).Limit(int64(limit+1)).Scan(ctx, &rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: register page: %w", err)
+		}
+		return rows, nil
 	}
-	err := sel.Offset(int64(offset)).Limit(int64(limit+1)).Scan(ctx, &rows)
-	if err != nil {
+	ci := s.dialectVars().ci
+	type branch struct {
+		col, key2, pattern string
+	}
+	prefix := escapeLike(SearchKey(q)) + "%"
+	branches := []branch{
+		{"c.number", "", escapeLike(strings.ToLower(q)) + "%"},
+		{"c.last_name_key", "c.first_name_key", prefix},
+		{"c.first_name_key", "", prefix},
+		{"c.email", "", escapeLike(strings.ToLower(q)) + "%"},
+	}
+	if p := phonePrefix(q); p != "" {
+		branches = append(branches, branch{"c.phone", "", escapeLike(p) + "%"})
+	}
+	match := func(b branch) string { return ci(b.col) + " LIKE " + s.collate("?") + ` ESCAPE '\'` }
+	var parts []string
+	var args []any
+	k1 := "CASE m.rank"
+	for i, b := range branches {
+		args = append(args, b.pattern)
+		order := ci(b.col) + ", c.id"
+		if b.key2 != "" {
+			order = ci(b.col) + ", " + ci(b.key2) + ", c.id"
+		}
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT c.id, %d AS rank FROM customers AS c
+			WHERE %s ORDER BY %s LIMIT %d) AS b%d`, i, match(b), order, offset+limit+1, i))
+		k1 += fmt.Sprintf(" WHEN %d THEN %s", i, ci(b.col))
+	}
+	k1 += " END"
+	query := `SELECT c.id, c.number, c.first_name, c.last_name, c.city, c.email, c.phone, c.balance,
+		COALESCE(g.name, '') AS group_name
+		FROM (SELECT id, MIN(rank) AS rank FROM (` + strings.Join(parts, " UNION ALL ") + `) AS u GROUP BY id) AS m
+		JOIN customers AS c ON c.id = m.id
+		LEFT JOIN customer_groups AS g ON g.id = c.group_id
+		ORDER BY m.rank, ` + k1 + `, CASE WHEN m.rank = 1 THEN ` + ci("c.first_name_key") + ` END, m.id LIMIT ? OFFSET ?`
+	args = append(args, limit+1, offset)
+	if err := s.db.NewRaw(query, args...).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("store: search customers %q: %w", q, err)
 	}
 	return rows, nil

@@ -292,6 +292,9 @@ func TestRegisterSearchAndPaging(t *testing.T) {
 			"zaneta@": "4000001", "512 345": "4000001", "+48512": "4000001",
 		} {
 			r := c.hx("/customers?q=" + url.QueryEscape(q))
+			if r.StatusCode != http.StatusOK {
+				t.Fatalf("search %q: %d", q, r.StatusCode)
+			}
 			if r.Doc.Find("html").Length() != 0 && strings.Contains(r.Body, "<html") {
 				t.Fatalf("search %q returned a whole page to htmx", q)
 			}
