@@ -21,6 +21,9 @@
       { code: "[45]..", swap: false, error: true },
       { code: "...", swap: false }
     ];
+    // Swapped content is live at once: with htmx's 20 ms settle delay, a row that had just
+    // refreshed itself could take a click as a plain form post (a full reload, no confirm).
+    htmx.config.defaultSettleDelay = 0;
   }
 
   // ---------------------------------------------------------------------
