@@ -122,30 +122,36 @@ func (s *Store) SearchCustomers(ctx context.Context, q string, offset, limit int
 	}
 	ci := s.dialectVars().ci
 	type branch struct {
-		col, key2, pattern string
+		col, key2, prefix string
 	}
-	prefix := escapeLike(SearchKey(q)) + "%"
-	branches := []branch{
-		{"c.number", "", escapeLike(strings.ToLower(q)) + "%"},
-		{"c.last_name_key", "c.first_name_key", prefix},
-		{"c.first_name_key", "", prefix},
-		{"c.email", "", escapeLike(strings.ToLower(q)) + "%"},
-	}
+	key, lower := SearchKey(q), strings.ToLower(q)
+	branches := []branch{{"c.number", "", lower}, {"c.last_name_key", "c.first_name_key", key}, {"c.first_name_key", "", key}, {"c.email", "", lower}}
 	if p := phonePrefix(q); p != "" {
-		branches = append(branches, branch{"c.phone", "", escapeLike(p) + "%"})
+		branches = append(branches, branch{"c.phone", "", p})
 	}
-	match := func(b branch) string { return ci(b.col) + " LIKE " + s.collate("?") + ` ESCAPE '\'` }
+	// On SQLite an explicit range gives the index its bounds: SQLite does not derive them from
+	// LIKE when the pattern starts with a digit or "+" (card numbers, phones: a full index scan,
+	// 0.2 s at a million customers). PostgreSQL derives them itself, and plans worse with both.
+	match := func(b branch) (string, []any) {
+		like := ci(b.col) + " LIKE " + s.collate("?") + ` ESCAPE '\'`
+		if !s.sqlite {
+			return like, []any{escapeLike(b.prefix) + "%"}
+		}
+		return ci(b.col) + " >= ? AND " + ci(b.col) + " < ? AND " + like,
+			[]any{b.prefix, b.prefix + "\U0010FFFF", escapeLike(b.prefix) + "%"}
+	}
 	var parts []string
 	var args []any
 	k1 := "CASE m.rank"
 	for i, b := range branches {
-		args = append(args, b.pattern)
+		cond, condArgs := match(b)
+		args = append(args, condArgs...)
 		order := ci(b.col) + ", c.id"
 		if b.key2 != "" {
 			order = ci(b.col) + ", " + ci(b.key2) + ", c.id"
 		}
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT c.id, %d AS rank FROM customers AS c
-			WHERE %s ORDER BY %s LIMIT %d) AS b%d`, i, match(b), order, offset+limit+1, i))
+			WHERE %s ORDER BY %s LIMIT %d) AS b%d`, i, cond, order, offset+limit+1, i))
 		k1 += fmt.Sprintf(" WHEN %d THEN %s", i, ci(b.col))
 	}
 	k1 += " END"
