@@ -140,37 +140,7 @@ func eval[T any](p *page, expr string) T {
 // value and the page's state.
 func waitFor[T any](p *page, what, expr string, ok func(T) bool) T {
 	p.t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	var (
-		last    T
-		have    bool
-		lastErr error
-	)
-	for {
-		ctx, cancel := context.WithTimeout(p.ctx, evalTimeout)
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-		cancel()
-		if err == nil {
-			if ok(v) {
-				return v
-			}
-			last, have, lastErr = v, true, nil
-		} else {
-			lastErr = err
-		}
-		if time.Now().After(deadline) || p.ctx.Err() != nil {
-			lastText := "none"
-			if have {
-				lastText = fmt.Sprintf("%+v", last)
-			}
-			p.t.Fatalf("timed out after %s waiting for %s\nlast value: %s (last error: %v)\npage: %s",
-				waitTimeout, what, lastText, lastErr, debugState(p.ctx))
-		}
-		select {
-		case <-time.After(pollInterval):
-		case <-p.ctx.Done():
-		}
-	}
+	return waitWithin(p, waitTimeout, what, expr, ok)
 }
 
 // waitTrue waits until the JavaScript expression is true.
