@@ -5,17 +5,14 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"io"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -52,46 +49,6 @@ func multipartBody(t *testing.T, fields []string, files ...upload) (string, *byt
 		t.Fatal(err)
 	}
 	return w.FormDataContentType(), &buf
-}
-
-// send is client.do with any body: it keeps the cookie jar, the address and the CSRF token
-// the same way.
-func (c *client) send(method, path, contentType string, body io.Reader, headers map[string]string) resp {
-	c.t.Helper()
-	req := httptest.NewRequest(method, path, body)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	req.Header.Set("X-Forwarded-For", c.ip)
-	req.RemoteAddr = c.ip + ":1234"
-	for k, v := range c.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	res, err := c.srv.App.Test(req, int((30 * time.Second).Milliseconds()))
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	for _, ck := range res.Cookies() {
-		if ck.MaxAge < 0 || ck.Value == "" {
-			delete(c.cookies, ck.Name)
-		} else {
-			c.cookies[ck.Name] = ck.Value
-		}
-	}
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	r := resp{Response: res, Body: string(b)}
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
-		if r.Doc, err = goquery.NewDocumentFromReader(bytes.NewReader(b)); err != nil {
-			c.t.Fatalf("parse %s: %v", path, err)
-		}
-	} else {
-		r.Doc, _ = goquery.NewDocumentFromReader(strings.NewReader(""))
-	}
-	return r
 }
 
 // postMultipart sends the reward form as a browser does: multipart with the _csrf field.

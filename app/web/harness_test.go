@@ -76,17 +76,23 @@ type resp struct {
 }
 
 func (c *client) do(method, path string, form url.Values, headers map[string]string) resp {
+	var body io.Reader
+	contentType := ""
+	if form != nil {
+		body, contentType = strings.NewReader(form.Encode()), "application/x-www-form-urlencoded"
+	}
+	return c.send(method, path, contentType, body, headers)
+}
+
+// send is do with any body: it keeps the cookie jar, the address and the CSRF token.
+func (c *client) send(method, path, contentType string, body io.Reader, headers map[string]string) resp {
 	if c.tb == nil {
 		c.tb = c.t
 	}
 	c.tb.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
 	req := httptest.NewRequest(method, path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("X-Forwarded-For", c.ip)
 	req.RemoteAddr = c.ip + ":1234"
