@@ -38,6 +38,11 @@ func Open(url string) (*Store, error) {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url)))
 		sqldb.SetMaxOpenConns(20)
+		// Keep them open: database/sql keeps only 2 idle connections by default, and a new
+		// PostgreSQL connection is a new server process. Under the worker's concurrency that
+		// meant a connect for most queries.
+		sqldb.SetMaxIdleConns(20)
+		sqldb.SetConnMaxIdleTime(5 * time.Minute)
 		db := bun.NewDB(sqldb, pgdialect.New())
 		return &Store{db: db, root: db}, nil
 	case strings.HasPrefix(url, "sqlite:"):
@@ -57,6 +62,7 @@ func Open(url string) (*Store, error) {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
 		sqldb.SetMaxOpenConns(8)
+		sqldb.SetMaxIdleConns(8)
 		db := bun.NewDB(sqldb, sqlitedialect.New())
 		return &Store{db: db, root: db, sqlite: true}, nil
 	}
