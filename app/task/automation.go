@@ -111,3 +111,13 @@ func periodic() []struct {
 func periodicOpts(every time.Duration) []asynq.Option {
 	return []asynq.Option{asynq.Unique(every), asynq.MaxRetry(0), asynq.Timeout(30 * time.Minute), asynq.Queue(queue)}
 }
+
+// EnqueuePeriodic queues one run of a periodic job now (the scheduler does it on its period;
+// tests and operators can ask for a run).
+func (e *Enqueuer) EnqueuePeriodic(ctx context.Context, typ string) error {
+	_, err := e.client.EnqueueContext(ctx, asynq.NewTask(typ, nil), asynq.Queue(queue), asynq.MaxRetry(0), asynq.Timeout(30*time.Minute))
+	if err != nil {
+		return fmt.Errorf("task: enqueue %s: %w", typ, err)
+	}
+	return nil
+}
