@@ -269,3 +269,27 @@ func TestConcurrentHTTP(t *testing.T) {
 		t.Logf("answers: %v", seen)
 	})
 }
+
+// TestPointsExpiringSoonOnTheCard: with a validity period set, the points tab says how many
+// points will expire within 30 days.
+func TestPointsExpiringSoonOnTheCard(t *testing.T) {
+	eachBackend(t, func(t *testing.T, srv *Server, st *store.Store) {
+		ctx := t.Context()
+		c := loggedIn(t, srv)
+		c.post("/customers", customerForm("5600001"))
+		cust, _ := st.CustomerByNumber(ctx, "5600001")
+		settings, _ := st.Settings(ctx)
+		settings.PointsValidityDays = 365
+		if err := st.SaveSettings(ctx, settings); err != nil {
+			t.Fatal(err)
+		}
+		old := &store.PointOperation{CustomerID: cust.ID, Kind: "add", Points: 120, OccurredAt: store.Now().AddDate(0, 0, -350)}
+		if err := st.AppendPoints(ctx, old, false); err != nil {
+			t.Fatal(err)
+		}
+		r := c.hx("/customers/5600001/points")
+		if got := strings.ReplaceAll(text(r.Doc.Find(".tab-head .warn")), "\u00a0", " "); !strings.Contains(got, "120 pkt wygaśnie do") {
+			t.Fatalf("expiring soon: %q", got)
+		}
+	})
+}
