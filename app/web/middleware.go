@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
@@ -147,4 +149,24 @@ func staffID(c *fiber.Ctx) *int64 {
 		return &id
 	}
 	return nil
+}
+
+// cleanInput refuses query and form values that no database column can hold: NUL bytes and
+// invalid UTF-8 (PostgreSQL rejects both; SQLite would store a truncated string). A 400 with a
+// message, rather than a 500 from deep in the store.
+func cleanInput(c *fiber.Ctx) error {
+	bad := false
+	check := func(_, v []byte) {
+		if !bad && (bytes.IndexByte(v, 0) >= 0 || !utf8.Valid(v)) {
+			bad = true
+		}
+	}
+	c.Request().URI().QueryArgs().VisitAll(check)
+	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEApplicationForm) {
+		c.Request().PostArgs().VisitAll(check)
+	}
+	if bad || !utf8.ValidString(c.Path()) || strings.IndexByte(c.Path(), 0) >= 0 {
+		return errStatus(http.StatusBadRequest, "Dane zawierają niedozwolone znaki.")
+	}
+	return c.Next()
 }

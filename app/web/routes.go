@@ -13,7 +13,7 @@ import (
 func (s *Server) routes(assets fs.FS) {
 	app := s.App
 	app.Use(recover.New())
-	app.Use(secureHeaders)
+	app.Use(secureHeaders, cleanInput)
 
 	app.Use("/static", filesystem.New(filesystem.Config{Root: staticFS(assets), MaxAge: int((24 * time.Hour).Seconds())}))
 	app.Get("/healthz", s.healthz)
