@@ -37,7 +37,7 @@ func (s *Server) messagePreview(tab string) fiber.Handler {
 		v := previewView{Title: "Podgląd wiadomości", Subject: format.Dash(m.Subject), To: format.Dash(m.Recipient),
 			Planned: s.clock.DateTime(m.SendAt), Sent: s.clock.DateTimePtr(m.SentAt), Read: s.clock.DateTimePtr(m.ReadAt),
 			Status: messageStatuses[m.Status], StatusKey: m.Status, Error: m.LastError,
-			HTML: messaging.SafeHTML(m.Body), BackURL: "/customers/" + cust.Number + "/" + tab}
+			HTML: previewStyle + messaging.SafeHTML(m.Body), BackURL: "/customers/" + cust.Number + "/" + tab}
 		if tab == "internal" {
 			v.To = "strona klienta"
 		}
@@ -49,3 +49,7 @@ func (s *Server) messagePreview(tab string) fiber.Handler {
 		return page(c, http.StatusOK, "pages/message_preview", p)
 	}
 }
+
+// previewStyle gives the sandboxed preview a readable default face, as most mail clients do;
+// the message's own HTML comes after it and can override it.
+const previewStyle = `<style>body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:15px;line-height:1.5;color:#1f2328;margin:12px 16px}</style>`
