@@ -36,6 +36,7 @@ type messageRowView struct {
 	Recipient, Error, When                                       string
 	Pending, Deletable, Resent                                   bool // Pending: the row polls its status
 	RowURL, PreviewURL, ResendURL, DeleteURL, CSRF               string
+	PollEvery                                                    string // hx-trigger of a pending row
 }
 
 type messagesTabView struct {
@@ -105,6 +106,12 @@ func (s *Server) messageRowView(cust *store.Customer, tab string, r store.Messag
 		RowURL: url + "/row", PreviewURL: url, ResendURL: url + "/resend", DeleteURL: url, CSRF: csrf}
 	if r.Channel == store.ChannelSMS {
 		v.Recipient = format.Phone(r.Recipient)
+	}
+	// A row due soon (or being sent) looks every 2 s; one planned far ahead only every minute,
+	// and switches to 2 s once it is within five minutes of its time.
+	v.PollEvery = "every 2s"
+	if r.Status == store.MessageScheduled && time.Until(r.SendAt) > 5*time.Minute {
+		v.PollEvery = "every 60s"
 	}
 	v.When = v.Sent
 	if r.SentAt == nil {

@@ -84,7 +84,8 @@ func TestEmailTab(t *testing.T) {
 			t.Fatalf("tab without the send form: %d %s", r.StatusCode, r.Body)
 		}
 
-		// Planned in an hour (seconds typed): scheduled, polling its own status.
+		// Planned in an hour (seconds typed): scheduled, polling its own status (every minute
+		// while it is more than five minutes away).
 		at := time.Now().Add(time.Hour).Truncate(time.Second)
 		r = c.post(tab, url.Values{"subject": {"Zaproszenie"}, "body": {"<p>Dzień dobry</p>"}, "send_at": {warsawInput(srv, at)}})
 		if r.StatusCode != http.StatusOK || strings.Contains(r.Body, "<html") {
@@ -97,7 +98,7 @@ func TestEmailTab(t *testing.T) {
 		}
 		row := r.Doc.Find(`tr[data-status="scheduled"]`)
 		id := row.AttrOr("data-id", "")
-		if row.Length() != 1 || row.AttrOr("hx-trigger", "") != "every 2s" || row.AttrOr("hx-get", "") != tab+"/"+id+"/row" ||
+		if row.Length() != 1 || row.AttrOr("hx-trigger", "") != "every 60s" || row.AttrOr("hx-get", "") != tab+"/"+id+"/row" ||
 			!strings.Contains(text(row), "Zaproszenie") || !strings.Contains(text(row), srv.clock.DateTime(at)) || !strings.Contains(text(row), "Administrator") && !strings.Contains(text(row), "admin") {
 			t.Fatalf("scheduled row: %s", r.Body)
 		}
