@@ -11,9 +11,6 @@ import (
 	"github.com/loyalty/backoffice/app/store"
 )
 
-// ErrNotFound is returned for a customer that does not exist.
-var ErrNotFound = store.ErrNotFound
-
 // Service adds and edits customers: validation, card numbers, referrals and consent history.
 type Service struct {
 	Store *store.Store

@@ -117,15 +117,6 @@ func (s *Store) InsertOrderEvent(ctx context.Context, ev *RewardOrderEvent) erro
 	return nil
 }
 
-// OrderEvents lists an order's statuses, oldest first.
-func (s *Store) OrderEvents(ctx context.Context, orderID int64) ([]RewardOrderEvent, error) {
-	var rows []RewardOrderEvent
-	if err := s.db.NewSelect().Model(&rows).Where("order_id = ?", orderID).OrderExpr("id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("store: order %d events: %w", orderID, err)
-	}
-	return rows, nil
-}
-
 // OrderEventsFor lists the statuses of several orders, oldest first (one query for a tab page).
 func (s *Store) OrderEventsFor(ctx context.Context, orderIDs []int64) ([]RewardOrderEvent, error) {
 	if len(orderIDs) == 0 {

@@ -99,16 +99,6 @@ func (s *Store) FinishScenarioRun(ctx context.Context, id int64, status, reason 
 	return nil
 }
 
-// ScenarioRunFor loads the run of a scenario for a customer and occurrence.
-func (s *Store) ScenarioRunFor(ctx context.Context, scenarioID, customerID int64, occurrence string) (*ScenarioRun, error) {
-	r := new(ScenarioRun)
-	err := s.db.NewSelect().Model(r).Where("scenario_id = ? AND customer_id = ? AND occurrence = ?", scenarioID, customerID, occurrence).Scan(ctx)
-	if err != nil {
-		return nil, notFound(err, "store: scenario run")
-	}
-	return r, nil
-}
-
 // PurchaseTotals sums a customer's purchases: the amount in grosze and the points of additions
 // that carried an amount, cancelled ones left out (referral_success thresholds).
 func (s *Store) PurchaseTotals(ctx context.Context, customerID int64) (amount, points int64, err error) {

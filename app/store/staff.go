@@ -51,11 +51,3 @@ func (s *Store) ListStaff(ctx context.Context) ([]Staff, error) {
 	}
 	return rows, nil
 }
-
-// SetStaffActive turns an account on or off.
-func (s *Store) SetStaffActive(ctx context.Context, id int64, active bool) error {
-	if _, err := s.db.NewUpdate().Model((*Staff)(nil)).Set("active = ?", active).Where("id = ?", id).Exec(ctx); err != nil {
-		return fmt.Errorf("store: staff %d active: %w", id, err)
-	}
-	return nil
-}

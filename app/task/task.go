@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/loyalty/backoffice/app/automation"
 	"github.com/loyalty/backoffice/app/messaging"
@@ -168,9 +167,6 @@ func (w *Worker) Shutdown() {
 		_ = w.client.Close()
 	})
 }
-
-// Ping checks Redis through a plain client (used by /healthz).
-func Ping(ctx context.Context, rdb redis.UniversalClient) error { return rdb.Ping(ctx).Err() }
 
 type slogAdapter struct{ l *slog.Logger }
 

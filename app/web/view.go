@@ -81,6 +81,5 @@ func templateFuncs() template.FuncMap {
 			}
 			return ""
 		},
-		"eq2": func(a, b string) bool { return a == b },
 	}
 }
