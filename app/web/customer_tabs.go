@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -103,7 +104,9 @@ type scenariosTabView struct {
 	Pager       pager
 	CanTrigger  bool
 	TriggerURL  string
-	Scenarios   []option
+	FormURL     string   // the manual-trigger form, loaded on demand
+	Scenarios   []option // set only when the form is shown
+	CSRF        string
 	Notice      string
 	Problem     string
 	BalanceOOB  bool
@@ -132,18 +135,11 @@ func (s *Server) scenariosTab(c *fiber.Ctx, cust *store.Customer) (scenariosTabV
 		v.Rows = append(v.Rows, runRowView{ID: r.ID, Name: r.ScenarioName, Status: automation.StatusLabels[r.Status], StatusKey: r.Status,
 			Date: s.clock.DateTime(r.StatusAt), Why: r.Reason, Staff: r.StaffName})
 	}
-	// Triggering by hand is an admin's permission (the seed's "trigger events manually").
+	// Triggering by hand is an admin's permission (the seed's "trigger events manually"). The
+	// form with the scenario list is loaded on demand: the tab itself names only scenarios that
+	// ran on this account.
 	if u := staffOf(c); u != nil && u.Role == store.RoleAdmin {
-		scs, err := s.store.Scenarios(ctx)
-		if err != nil {
-			return v, err
-		}
-		for _, sc := range scs {
-			if sc.Active {
-				v.Scenarios = append(v.Scenarios, option{Value: strconv.FormatInt(sc.ID, 10), Label: sc.Name})
-			}
-		}
-		v.CanTrigger = len(v.Scenarios) > 0
+		v.CanTrigger, v.FormURL, v.CSRF = true, base+"/trigger", csrfOf(c)
 	}
 	return v, nil
 }
@@ -183,4 +179,19 @@ func (s *Server) referralsTab(c *fiber.Ctx, cust *store.Customer) (referralsTabV
 			Joined: s.clock.Date(r.CreatedAt), URL: "/customers/" + r.Number, Success: map[bool]string{true: "tak", false: "jeszcze nie"}[r.Successful]})
 	}
 	return v, nil
+}
+
+// triggerOptions lists the active scenarios for the manual-trigger form.
+func (s *Server) triggerOptions(ctx context.Context) ([]option, error) {
+	scs, err := s.store.Scenarios(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []option
+	for _, sc := range scs {
+		if sc.Active {
+			out = append(out, option{Value: strconv.FormatInt(sc.ID, 10), Label: sc.Name})
+		}
+	}
+	return out, nil
 }

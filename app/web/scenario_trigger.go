@@ -61,3 +61,23 @@ func (s *Server) scenarioTrigger(c *fiber.Ctx) error {
 	}
 	return partial(c, status, "tabs/scenarios", v)
 }
+
+// scenarioTriggerForm shows the manual-trigger form: the fragment for htmx, or the card with
+// the form open on a full navigation.
+func (s *Server) scenarioTriggerForm(c *fiber.Ctx) error {
+	cust, err := s.store.CustomerByNumber(c.UserContext(), c.Params("number"))
+	if err != nil {
+		return err
+	}
+	v, err := s.scenariosTab(c, cust)
+	if err != nil {
+		return err
+	}
+	if v.Scenarios, err = s.triggerOptions(c.UserContext()); err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		return partial(c, http.StatusOK, "partials/scenario_trigger", v)
+	}
+	return s.renderCard(c, cust, "scenarios", "tabs/scenarios", v, http.StatusOK)
+}

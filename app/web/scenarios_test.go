@@ -73,6 +73,24 @@ func TestScenarioAdminAndAutomation(t *testing.T) {
 		if !strings.Contains(text(pv.Doc.Find(".preview")), "Doda 50 pkt") || balanceOf(t, st, "8100002") != 50 {
 			t.Fatalf("preview: %q", text(pv.Doc.Find(".preview")))
 		}
+		// The tab names only scenarios that ran here; the trigger form with the list loads on demand.
+		now := store.Now()
+		quiet := &store.Customer{Number: "8100009", FirstName: "Cicha", LastName: "Klientka", PortalToken: "tok8100009",
+			ConsentEmail: "unknown", ConsentSMS: "unknown", CreatedAt: now, UpdatedAt: now}
+		if err := st.InsertCustomer(ctx, quiet); err != nil { // straight into the store: no scenario runs
+			t.Fatal(err)
+		}
+		tabHTML := c.hx("/customers/8100009/scenarios")
+		if strings.Contains(tabHTML.Body, "Powitanie") || tabHTML.Doc.Find(`a[hx-get="/customers/8100009/scenarios/trigger"]`).Length() != 1 {
+			t.Fatalf("scenarios tab of a customer without runs: %s", tabHTML.Body)
+		}
+		form := c.hx("/customers/8100002/scenarios/trigger")
+		if form.Doc.Find(`select[name="scenario_id"] option`).Length() != 2 || form.Doc.Find(`form[hx-post="/customers/8100002/scenarios"]`).Length() != 1 {
+			t.Fatalf("trigger form: %s", form.Body)
+		}
+		if full := c.get("/customers/8100002/scenarios/trigger"); full.Doc.Find("#tab-panel select[name=scenario_id]").Length() != 1 {
+			t.Fatal("trigger form on full navigation lacks the card around it")
+		}
 		// Manual trigger, recorded with the user; a second click the same day: 409.
 		r = c.post("/customers/8100002/scenarios", url.Values{"scenario_id": {itoa(welcome.ID)}})
 		if r.StatusCode != http.StatusOK || balanceOf(t, st, "8100002") != 100 || !strings.Contains(text(r.Doc.Find("tbody")), "ręcznie: Administrator") {
