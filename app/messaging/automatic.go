@@ -44,6 +44,6 @@ func (a Automatic) Prepare(ctx context.Context, tx *store.Store, channel string,
 // Wake asks for the send of a committed message.
 func (a Automatic) Wake(ctx context.Context, m *store.Message) {
 	if m.Status == store.MessageScheduled {
-		a.S.wake(ctx, m.ID, m.SendAt, 0)
+		a.S.wakeFirst(ctx, m.ID, m.SendAt)
 	}
 }

@@ -45,7 +45,7 @@ func newPipeline(b *testing.B, backend string) *pipeline {
 	r := messagingtest.NewRedis(b, benchRedisDB)
 	enq := task.NewEnqueuer(r.Opt(), log)
 	b.Cleanup(func() { enq.Close() })
-	p.svc = &messaging.Service{Store: p.st, Enqueuer: enq, Email: p.smtp.Sender(), MailFrom: mailFrom, Log: log}
+	p.svc = &messaging.Service{Store: p.st, Enqueuer: enq, Email: p.smtp.Sender(), MailFrom: mailFrom, Log: log, Concurrency: benchConcurrency}
 	p.worker = task.NewWorker(r.Opt(), log, task.Options{Concurrency: benchConcurrency})
 	b.Cleanup(p.worker.Shutdown)
 	p.cust = messagingtest.Customer(b, p.st)

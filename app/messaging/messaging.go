@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/loyalty/backoffice/app/channel/email"
@@ -19,12 +20,17 @@ import (
 	"github.com/loyalty/backoffice/app/store"
 )
 
-// Enqueuer schedules wake-ups of the send handler. It is declared here, where it is used, and
+// Enqueuer schedules wake-ups of the send handlers. It is declared here, where it is used, and
 // implemented over asynq in app/task.
 type Enqueuer interface {
-	// Enqueue asks for Send(messageID) at `at`. attempt distinguishes wake-ups of the same
-	// message (its attempts so far), so a finished wake-up never blocks a later one; asking
-	// again for a wake-up that is already queued is not an error.
+	// WakeDue asks for SendDue at `at`: one wake-up per second, shared by every first attempt
+	// due within it; asking again for a queued one is not an error. running says that second's
+	// drain is already running and may have passed over a message saved just now.
+	WakeDue(ctx context.Context, at time.Time) (running bool, err error)
+	// Enqueue asks for Send(messageID) at `at`: the wake-up of one message (a retry, or a first
+	// attempt its second's drain may miss). attempt distinguishes wake-ups of the same message
+	// (its attempts so far), so a finished wake-up never blocks a later one; asking again for a
+	// wake-up that is already queued is not an error.
 	Enqueue(ctx context.Context, messageID int64, at time.Time, attempt int) error
 	// Forget removes the queued wake-ups of attempts 0..attempt, as a courtesy: a wake-up left
 	// behind finds nothing to claim.
@@ -101,6 +107,11 @@ type Service struct {
 	Loc      *time.Location
 	Log      *slog.Logger
 	Now      func() time.Time // the clock; nil = store.Now (tests move it)
+	// Concurrency is how many messages a worker sends at once (DefaultConcurrency when zero).
+	Concurrency int
+
+	slotsOnce sync.Once
+	slots     chan struct{}
 }
 
 func (s *Service) now() time.Time {

@@ -119,8 +119,8 @@ func TestScheduleValidation(t *testing.T) {
 		if n := e.countMessages(t); n != 0 {
 			t.Errorf("%d messages stored by refused drafts", n)
 		}
-		if w := e.enq.Recorded(); len(w) != 0 {
-			t.Errorf("refused drafts queued %v", w)
+		if w, d := e.enq.Recorded(), e.enq.RecordedDrains(); len(w)+len(d) != 0 {
+			t.Errorf("refused drafts queued %v %v", w, d)
 		}
 		// 10 parts exactly is fine; a past time means now; the wake-up is asked for at send_at.
 		before := store.Now()
@@ -128,13 +128,21 @@ func TestScheduleValidation(t *testing.T) {
 		if m.SendAt.Before(before) || m.Status != store.MessageScheduled || m.Recipient != ok.Phone {
 			t.Errorf("past send_at: %+v", m)
 		}
-		if w := e.enq.Recorded(); len(w) != 1 || w[0].ID != m.ID || !w[0].At.Equal(m.SendAt) || w[0].Attempt != 0 {
-			t.Errorf("wake-ups %v", w)
+		// The first attempt goes to its second's drain; a message of its own only when
+		// that drain is already running.
+		if d := e.enq.RecordedDrains(); len(d) != 1 || !d[0].Equal(m.SendAt.Truncate(time.Second)) || len(e.enq.Recorded()) != 0 {
+			t.Errorf("drain wake-ups %v, own %v", d, e.enq.Recorded())
 		}
+		e.enq.Running = true
+		m2 := e.schedule(t, messaging.Draft{Channel: store.ChannelSMS, Customer: ok, Body: "Druga"})
+		if w := e.enq.Recorded(); len(w) != 1 || w[0].ID != m2.ID || !w[0].At.Equal(m2.SendAt) || w[0].Attempt != 0 {
+			t.Errorf("wake-ups beside a running drain %v", w)
+		}
+		e.enq.Running = false
 		// An internal message is delivered at once, unread, and needs no worker.
 		in := e.schedule(t, messaging.Draft{Channel: store.ChannelInternal, Customer: refused, Subject: "Nowa nagroda", Body: "Sprawdź katalog"})
-		if in.Status != store.MessageUnread || in.SentAt == nil || len(e.enq.Recorded()) != 1 {
-			t.Errorf("internal: %+v, wake-ups %v", in, e.enq.Recorded())
+		if in.Status != store.MessageUnread || in.SentAt == nil || len(e.enq.Recorded()) != 1 || len(e.enq.RecordedDrains()) != 2 {
+			t.Errorf("internal: %+v, wake-ups %v %v", in, e.enq.Recorded(), e.enq.RecordedDrains())
 		}
 	})
 }
@@ -508,11 +516,19 @@ func TestReconcile(t *testing.T) {
 		if got := e.reload(t, fresh); got.Status != store.MessageSending {
 			t.Errorf("fresh claim: %s", got.Status)
 		}
+		// First attempts: a drain now (for what is due) and one in soon's second; the lost
+		// retry gets its own wake-up back.
 		woken := map[int64]int{}
 		for _, w := range e.enq.Recorded() {
 			woken[w.ID] = w.Attempt
 		}
-		want := map[int64]int{due: 0, soon: 0, lostRetry: 3}
+		drains := e.enq.RecordedDrains()
+		if len(drains) != 2 || drains[0].Before(now.Truncate(time.Second)) || drains[0].After(time.Now()) ||
+			!drains[1].Equal(e.reload(t, soon).SendAt.Truncate(time.Second)) {
+			t.Errorf("drains %v (now %v, soon %v)", drains, now, e.reload(t, soon).SendAt)
+		}
+		_ = due
+		want := map[int64]int{lostRetry: 3}
 		if len(woken) != len(want) || rep.Enqueued != 3 || rep.Expired != 1 {
 			t.Errorf("woken %v (report %+v), want %v", woken, rep, want)
 		}
@@ -735,12 +751,12 @@ func TestAutomaticPrepare(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(prepared) != 1 || len(e.enq.Recorded()) != 0 {
-			t.Fatalf("prepared %d, woken %v before Wake", len(prepared), e.enq.Recorded())
+		if len(prepared) != 1 || len(e.enq.RecordedDrains()) != 0 {
+			t.Fatalf("prepared %d, woken %v before Wake", len(prepared), e.enq.RecordedDrains())
 		}
 		auto.Wake(ctx, prepared[0])
-		if w := e.enq.Recorded(); len(w) != 1 || w[0].ID != prepared[0].ID {
-			t.Errorf("wake-ups %v", w)
+		if d := e.enq.RecordedDrains(); len(d) != 1 || !d[0].Equal(prepared[0].SendAt.Truncate(time.Second)) {
+			t.Errorf("wake-ups %v", d)
 		}
 		if got := e.reload(t, prepared[0].ID); got.StaffUserID != nil || got.ScenarioRunID == nil || *got.ScenarioRunID != run.ID {
 			t.Errorf("automatic message %+v", got)

@@ -13,7 +13,7 @@ const ReasonUnknown = "Wynik wysyłki nieznany — sprawdź i w razie potrzeby w
 // ReconcileReport says what one pass did.
 type ReconcileReport struct {
 	Expired  int // claims past the lease, now failed with ReasonUnknown
-	Enqueued int // wake-ups asked for (most are already queued: that is fine)
+	Enqueued int // wake-ups asked for: drains (one per second) and retries; most are already queued, which is fine
 }
 
 // Reconcile is the periodic repair that makes Redis a cache of wake-ups rather than a store of
@@ -38,9 +38,27 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	// First attempts are covered by their second's drain (one wake-up for everything already
+	// due); a drain that is running at the moment claims them itself, and if it has just
+	// finished, the next pass asks again. Retries get their own wake-up back.
 	var errs []error
+	drains := map[int64]bool{}
 	for _, d := range due {
-		if err := s.Enqueuer.Enqueue(ctx, d.ID, d.SendAt, d.Attempts); err != nil {
+		var err error
+		if d.Attempts > 0 {
+			err = s.Enqueuer.Enqueue(ctx, d.ID, d.SendAt, d.Attempts)
+		} else {
+			at := d.SendAt
+			if at.Before(now) {
+				at = now
+			}
+			if drains[at.Unix()] {
+				continue
+			}
+			drains[at.Unix()] = true
+			_, err = s.Enqueuer.WakeDue(ctx, at)
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("message %d: %w", d.ID, err))
 			if len(errs) >= 3 { // Redis is down: the next pass tries again
 				break

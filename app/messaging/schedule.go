@@ -142,7 +142,7 @@ func (s *Service) Schedule(ctx context.Context, d Draft) (*store.Message, Errors
 		return nil, nil, err
 	}
 	if m.Status == store.MessageScheduled {
-		s.wake(ctx, m.ID, m.SendAt, 0)
+		s.wakeFirst(ctx, m.ID, m.SendAt)
 	}
 	return m, nil, nil
 }
@@ -167,7 +167,37 @@ func (s *Service) newMessage(d Draft) *store.Message {
 	return m
 }
 
-// wake asks the queue for a wake-up; failures are logged, never returned (the reconciler repairs).
+// wakeFirst asks for the first attempt of a saved message: its second's drain, or its own
+// wake-up when that drain is already running (it may have looked for due messages before this
+// one was committed). Failures are logged, never returned (the reconciler repairs).
+func (s *Service) wakeFirst(ctx context.Context, id int64, at time.Time) {
+	if s.Enqueuer == nil {
+		return
+	}
+	ctx, cancel := detached(ctx, 3*time.Second)
+	defer cancel()
+	running, err := s.Enqueuer.WakeDue(ctx, at)
+	if err == nil && running {
+		err = s.Enqueuer.Enqueue(ctx, id, at, 0)
+	}
+	if err != nil {
+		s.log().Warn("message saved, wake-up not queued (the reconciler will queue it)", "message", id, "err", err)
+	}
+}
+
+// wakeDrain asks for a drain at `at` for whatever is due by then.
+func (s *Service) wakeDrain(ctx context.Context, at time.Time) {
+	if s.Enqueuer == nil {
+		return
+	}
+	ctx, cancel := detached(ctx, 3*time.Second)
+	defer cancel()
+	if _, err := s.Enqueuer.WakeDue(ctx, at); err != nil {
+		s.log().Warn("drain wake-up not queued (the reconciler will queue it)", "err", err)
+	}
+}
+
+// wake asks for one message's own wake-up (a retry); failures are logged, never returned.
 func (s *Service) wake(ctx context.Context, id int64, at time.Time, attempt int) {
 	if s.Enqueuer == nil {
 		return
@@ -175,7 +205,7 @@ func (s *Service) wake(ctx context.Context, id int64, at time.Time, attempt int)
 	ctx, cancel := detached(ctx, 3*time.Second)
 	defer cancel()
 	if err := s.Enqueuer.Enqueue(ctx, id, at, attempt); err != nil {
-		s.log().Warn("message saved, wake-up not queued (the reconciler will queue it)", "message", id, "err", err)
+		s.log().Warn("retry wake-up not queued (the reconciler will queue it)", "message", id, "err", err)
 	}
 }
 

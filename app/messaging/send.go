@@ -73,15 +73,28 @@ func (s *Service) deliver(ctx context.Context, m *store.Message, lastTry bool) e
 		settings, err = s.Store.Settings(ctx)
 	}
 	if err != nil {
-		s.finish(ctx, m, store.Outcome{Status: store.MessageScheduled, Recipient: m.Recipient,
-			LastError: fmt.Sprintf("Próba %d nieudana: błąd bazy danych. Ponowimy automatycznie.", m.Attempts)})
+		s.finish(ctx, m, dbTrouble(m))
 		return fmt.Errorf("messaging: message %d: load customer and settings: %w", m.ID, err)
 	}
-	// Consent and address as they are now: a consent withdrawn while the message waited stops it.
+	o, err := s.attempt(ctx, m, cust, settings, lastTry)
+	s.finish(ctx, m, o)
+	return err
+}
+
+// dbTrouble is the outcome of an attempt that could not even load what it needs.
+func dbTrouble(m *store.Message) store.Outcome {
+	return store.Outcome{Status: store.MessageScheduled, Recipient: m.Recipient,
+		LastError: fmt.Sprintf("Próba %d nieudana: błąd bazy danych. Ponowimy automatycznie.", m.Attempts)}
+}
+
+// attempt is one claimed attempt without the database: consent and address as they are now
+// (a consent withdrawn while the message waited stops it), then the send. It returns the
+// outcome to record and, for the queue, nil (sent or blocked), an error wrapping ErrPermanent
+// (failed for good), or another error (temporary: the outcome puts the row back to scheduled).
+func (s *Service) attempt(ctx context.Context, m *store.Message, cust *store.Customer, settings *store.Settings, lastTry bool) (store.Outcome, error) {
 	if reason := Blocked(m.Channel, cust); reason != "" {
-		s.finish(ctx, m, store.Outcome{Status: store.MessageFailed, Recipient: m.Recipient, LastError: reason})
 		s.log().Info("message blocked", "message", m.ID, "reason", reason)
-		return nil
+		return store.Outcome{Status: store.MessageFailed, Recipient: m.Recipient, LastError: reason}, nil
 	}
 	recipient := recipientOf(m.Channel, cust)
 
@@ -90,24 +103,23 @@ func (s *Service) deliver(ctx context.Context, m *store.Message, lastTry bool) e
 	cancel()
 	if err == nil {
 		sentAt := s.now()
-		s.finish(ctx, m, store.Outcome{Status: store.MessageSent, SentAt: &sentAt, Recipient: recipient, ProviderID: providerID})
-		return nil
+		return store.Outcome{Status: store.MessageSent, SentAt: &sentAt, Recipient: recipient, ProviderID: providerID}, nil
 	}
 
 	temporary, reason := failure(m.Channel, err)
 	s.log().Warn("message not sent", "message", m.ID, "channel", m.Channel, "attempt", m.Attempts, "temporary", temporary, "err", err)
 	switch {
 	case !temporary:
-		s.finish(ctx, m, store.Outcome{Status: store.MessageFailed, Recipient: recipient, LastError: reason})
-		return fmt.Errorf("messaging: message %d: %w: %w", m.ID, ErrPermanent, err)
+		return store.Outcome{Status: store.MessageFailed, Recipient: recipient, LastError: reason},
+			fmt.Errorf("messaging: message %d: %w: %w", m.ID, ErrPermanent, err)
 	case lastTry || m.Attempts >= MaxAttempts:
-		s.finish(ctx, m, store.Outcome{Status: store.MessageFailed, Recipient: recipient,
-			LastError: fmt.Sprintf("Nie udało się wysłać po %d próbach: %s", m.Attempts, reason)})
-		return fmt.Errorf("messaging: message %d: gave up after %d attempts: %w: %w", m.ID, m.Attempts, ErrPermanent, err)
+		return store.Outcome{Status: store.MessageFailed, Recipient: recipient,
+				LastError: fmt.Sprintf("Nie udało się wysłać po %d próbach: %s", m.Attempts, reason)},
+			fmt.Errorf("messaging: message %d: gave up after %d attempts: %w: %w", m.ID, m.Attempts, ErrPermanent, err)
 	default:
-		s.finish(ctx, m, store.Outcome{Status: store.MessageScheduled, Recipient: recipient,
-			LastError: fmt.Sprintf("Próba %d nieudana: %s. Ponowimy automatycznie.", m.Attempts, reason)})
-		return fmt.Errorf("messaging: message %d attempt %d: %w", m.ID, m.Attempts, err)
+		return store.Outcome{Status: store.MessageScheduled, Recipient: recipient,
+				LastError: fmt.Sprintf("Próba %d nieudana: %s. Ponowimy automatycznie.", m.Attempts, reason)},
+			fmt.Errorf("messaging: message %d attempt %d: %w", m.ID, m.Attempts, err)
 	}
 }
 

@@ -86,8 +86,7 @@ func (s *Store) ClaimMessage(ctx context.Context, id int64, now time.Time) (m *M
 	m = new(Message)
 	err = s.db.NewRaw(`UPDATE messages SET status = ?, attempts = attempts + 1, updated_at = ?
 		WHERE id = ? AND status = ? AND send_at <= ?
-		RETURNING id, channel, customer_id, recipient, subject, body, send_at, sent_at, read_at, status,
-		          attempts, last_error, provider_id, resend_of_id, staff_user_id, scenario_run_id, created_at, updated_at`,
+		RETURNING `+messageColumns,
 		MessageSending, now, id, MessageScheduled, now).Scan(ctx, m)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil

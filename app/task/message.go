@@ -21,6 +21,31 @@ const (
 	MessageTimeout = 60 * time.Second
 )
 
+// Drain tasks (message:due): one per second with first attempts due.
+const (
+	// DrainMaxRetry: a drain fails only when the database does; the reconciler also re-asks.
+	DrainMaxRetry = 3
+	// DrainTimeout is the drain's deadline: its budget, plus the longest send, plus recording.
+	DrainTimeout = messaging.DrainBudget + messaging.SendTimeout + 30*time.Second
+)
+
+// drainPayload is a message:due task's payload: the second it drains (Unix time).
+type drainPayload struct {
+	At int64 `json:"at"`
+}
+
+// drainMessages runs messaging.Service.SendDue for one second.
+func (d Deps) drainMessages(ctx context.Context, t *asynq.Task) error {
+	var p drainPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.At <= 0 {
+		return fmt.Errorf("task: bad %s payload %q: %w", t.Type(), t.Payload(), asynq.SkipRetry)
+	}
+	if d.Messages == nil {
+		return nil
+	}
+	return d.Messages.SendDue(ctx, time.Unix(p.At, 0))
+}
+
 // messagePayload is a message:send task's payload: the id only (the handler reloads the row).
 type messagePayload struct {
 	MessageID int64 `json:"message_id"`

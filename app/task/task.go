@@ -20,6 +20,7 @@ import (
 const (
 	TypeHealth           = "system:health"     // a no-op the scheduler sends, proving the worker is alive
 	TypeMessageSend      = "message:send"      // payload {"message_id": N}: messaging.Service.Send
+	TypeMessageDue       = "message:due"       // payload {"at": unix second}: messaging.Service.SendDue
 	TypeMessageReconcile = "message:reconcile" // periodic: messaging.Service.Reconcile
 )
 
@@ -41,6 +42,7 @@ func NewServeMux(d Deps) *asynq.ServeMux {
 		return nil
 	})
 	mux.HandleFunc(TypeMessageSend, d.sendMessage)
+	mux.HandleFunc(TypeMessageDue, d.drainMessages)
 	mux.HandleFunc(TypeMessageReconcile, d.reconcileMessages)
 	mux.HandleFunc(TypeAutomationEvent, d.automationEvent)
 	mux.HandleFunc(TypeAutomationBirthdays, d.automationBirthdays)

@@ -265,25 +265,89 @@ func TestRedisDownAtSchedule(t *testing.T) {
 	})
 }
 
-// Deleting a waiting message also removes its task from the queue (a courtesy: the claim is
-// what guarantees it never leaves).
+// A saved message is woken by its second's drain task; deleting a waiting message removes its
+// own wake-ups (a retry's) from the queue. Both are courtesies: the claim is what guarantees
+// a deleted message never leaves (the shared drain stays and finds nothing).
 func TestDeleteForgetsTask(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
 		c := messagingtest.Customer(t, e.st)
 		m := e.schedule(t, c, "Za godzinę", time.Now().Add(time.Hour))
 		insp := asynq.NewInspector(e.redis.Opt())
 		defer insp.Close()
-		info, err := insp.GetTaskInfo("default", task.MessageTaskID(m.ID, 0))
-		if err != nil || info.State != asynq.TaskStateScheduled || info.Type != task.TypeMessageSend {
-			t.Fatalf("queued task: %+v %v", info, err)
+		info, err := insp.GetTaskInfo("default", task.DrainTaskID(m.SendAt.Unix()))
+		if err != nil || info.State != asynq.TaskStateScheduled || info.Type != task.TypeMessageDue || !info.NextProcessAt.Equal(m.SendAt.Truncate(time.Second)) {
+			t.Fatalf("drain task: %+v %v", info, err)
 		}
-		if err := e.svc.Delete(context.Background(), c.ID, store.ChannelEmail, m.ID, nil); err != nil {
+		if err := e.enq.Enqueue(ctx, m.ID, m.SendAt, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Delete(ctx, c.ID, store.ChannelEmail, m.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := insp.GetTaskInfo("default", task.MessageTaskID(m.ID, 0)); !errors.Is(err, asynq.ErrTaskNotFound) {
-			t.Errorf("task still queued: %v", err)
+			t.Errorf("message task still queued: %v", err)
 		}
 	})
+}
+
+// WakeDue shares one task per second: asking again while it waits is "already queued"; while
+// it runs, the answer is "running" (the caller then gives its message a wake-up of its own);
+// once it has finished, the second can be woken again.
+func TestWakeDueStates(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	ctx := context.Background()
+	at := time.Now().Add(-time.Minute).Truncate(time.Second).Add(300 * time.Millisecond)
+	entered, release := make(chan struct{}, 1), make(chan struct{})
+	var runs sync.WaitGroup
+	for range 2 {
+		running, err := e.enq.WakeDue(ctx, at)
+		if err != nil || running {
+			t.Fatalf("queued: running %v, %v", running, err)
+		}
+	}
+	srv := asynq.NewServer(e.redis.Opt(), asynq.Config{Concurrency: 2, TaskCheckInterval: 50 * time.Millisecond, LogLevel: asynq.FatalLevel})
+	runs.Add(1)
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(task.TypeMessageDue, func(ctx context.Context, tk *asynq.Task) error {
+		defer runs.Done()
+		entered <- struct{}{}
+		<-release
+		return nil
+	})
+	if err := srv.Start(mux); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	select {
+	case <-entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("drain task never ran")
+	}
+	if running, err := e.enq.WakeDue(ctx, at); err != nil || !running {
+		t.Errorf("while it runs: running %v, %v", running, err)
+	}
+	close(release)
+	runs.Wait()
+	deadline := time.Now().Add(5 * time.Second)
+	insp := asynq.NewInspector(e.redis.Opt())
+	defer insp.Close()
+	for {
+		if _, err := insp.GetTaskInfo("default", task.DrainTaskID(at.Unix())); errors.Is(err, asynq.ErrTaskNotFound) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("drain task never finished")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	srv.Shutdown()
+	if running, err := e.enq.WakeDue(ctx, at); err != nil || running {
+		t.Errorf("after it ran: running %v, %v", running, err)
+	}
+	if info, err := insp.GetTaskInfo("default", task.DrainTaskID(at.Unix())); err != nil || info.State != asynq.TaskStatePending {
+		t.Errorf("woken again: %+v %v", info, err)
+	}
 }
 
 // A TaskID conflict with a queued task is "already queued"; an archived leftover is replaced.

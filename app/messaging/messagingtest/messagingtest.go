@@ -270,10 +270,31 @@ func Customer(t testing.TB, st *store.Store, edit ...func(*store.Customer)) *sto
 // Enqueuer records wake-ups instead of queueing them.
 type Enqueuer struct {
 	mu     sync.Mutex
-	Wakes  []Wake
+	Wakes  []Wake      // one message's wake-ups (Enqueue)
+	Drains []time.Time // drain wake-ups (WakeDue), by second
 	Forgot []int64
-	Err    error // returned by Enqueue when set (Redis down)
+	Err    error // returned by Enqueue and WakeDue when set (Redis down)
 	OnWake func(Wake)
+	// Running makes WakeDue answer that the drain of the second is running.
+	Running bool
+}
+
+// WakeDue records the drain's second.
+func (e *Enqueuer) WakeDue(_ context.Context, at time.Time) (bool, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.Err != nil {
+		return false, e.Err
+	}
+	e.Drains = append(e.Drains, at.Truncate(time.Second))
+	return e.Running, nil
+}
+
+// RecordedDrains returns a copy of the drain wake-ups so far.
+func (e *Enqueuer) RecordedDrains() []time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]time.Time(nil), e.Drains...)
 }
 
 // Wake is one recorded Enqueue.
