@@ -70,12 +70,12 @@ type drainResult struct {
 func (s *Service) SendDue(ctx context.Context, slot time.Time) error {
 	horizon := slot.Truncate(time.Second).Add(time.Second)
 	start := time.Now()
-	batch := min(max(2*s.concurrency(), 10), maxRecordBatch)
+	batch := min(max(4*s.concurrency(), 10), maxRecordBatch)
 
 	// One batch may wait claimed while the senders finish the one before (claiming costs a
 	// round trip and a commit: the senders would idle through it); the lease (minutes) is
 	// never at risk from a wait that short.
-	jobs := make(chan drainJob, batch)
+	jobs := make(chan drainJob, 2*batch)
 	results := make(chan drainResult, 2*maxRecordBatch)
 	var senders sync.WaitGroup
 	for range s.concurrency() {
