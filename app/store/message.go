@@ -214,7 +214,7 @@ func (s *Store) InternalMessages(ctx context.Context, customerID int64, limit in
 // MessageByProvider finds a message by the gateway's id (delivery reports refer to it).
 func (s *Store) MessageByProvider(ctx context.Context, channel, providerID string) (*Message, error) {
 	m := new(Message)
-	err := s.db.NewSelect().Model(m).Where("provider_id = ?", providerID).Where("channel = ?", channel).
+	err := s.db.NewSelect().Model(m).Where("provider_id = ?", providerID).Where("provider_id <> ''").Where("channel = ?", channel).
 		OrderExpr("id DESC").Limit(1).Scan(ctx)
 	if err != nil {
 		return nil, notFound(err, "store: message by provider id "+providerID)

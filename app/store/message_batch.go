@@ -26,7 +26,7 @@ const messageColumns = `id, channel, customer_id, recipient, subject, body, send
 //     version of each row; SKIP LOCKED passes over rows another drain holds instead of
 //     queueing behind them), so nothing can change them before this UPDATE commits.
 //
-// The inner SELECT walks messages_due (status, send_at) in order and stops at limit; ordering
+// The inner SELECT walks messages_waiting (send_at, scheduled rows only) in order and stops at limit; ordering
 // by id too would sort the whole backlog on every claim. On PostgreSQL the ids are fixed first
 // (ARRAY(...) runs once and the UPDATE finds them by primary key). Measured at 4 000 waiting,
 // with the statistics of a freshly filled table: IN (...) with the conditions repeated was
