@@ -111,9 +111,11 @@ func NewWorker(redisOpt asynq.RedisConnOpt, log *slog.Logger, o Options) *Worker
 		Concurrency: o.Concurrency,
 		// asynq moves scheduled tasks to pending every 5 s by default, and an idle processor
 		// looks for pending tasks every ~1 s: far too coarse for a message planned to the second.
-		// Both checks are one small script against Redis.
-		DelayedTaskCheckInterval: 250 * time.Millisecond,
-		TaskCheckInterval:        100 * time.Millisecond,
+		// Both checks are one small script against Redis. Measured (BenchmarkLateness, 500
+		// messages planned to the whole second): 250 ms / 100 ms gave p50 278 ms late; 100 ms /
+		// 50 ms gives p50 89-98 ms, p99 125-145 ms.
+		DelayedTaskCheckInterval: 100 * time.Millisecond,
+		TaskCheckInterval:        50 * time.Millisecond,
 		RetryDelayFunc:           retryDelay(o.RetryBase, o.RetryCap),
 		IsFailure:                isFailure,
 		ShutdownTimeout:          o.ShutdownTimeout,
