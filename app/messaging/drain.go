@@ -119,7 +119,10 @@ func (s *Service) claimLoop(ctx context.Context, start, horizon time.Time, batch
 			if wait > MaxEarlyWait {
 				return &NotDueError{At: next}
 			}
-			if wait > 0 && !sleep(ctx, wait) {
+			// Due but not claimed: another transaction holds the row (a delete, another
+			// drain) and will move it or let it go in a moment.
+			wait = max(wait, 10*time.Millisecond)
+			if !sleep(ctx, wait) {
 				return nil
 			}
 			continue
