@@ -42,7 +42,10 @@ func (s *Service) concurrency() int {
 // sendSlots bounds the sends in flight across every drain of this Service (two wake-ups may
 // drain at once).
 func (s *Service) sendSlots() chan struct{} {
-	s.slotsOnce.Do(func() { s.slots = make(chan struct{}, s.concurrency()) })
+	s.slotsOnce.Do(func() {
+		s.slots = make(chan struct{}, s.concurrency())
+		s.drainTurn = make(chan struct{}, 1)
+	})
 	return s.slots
 }
 
@@ -67,7 +70,19 @@ type drainResult struct {
 //
 // An error means the database failed; the queue should retry. Messages already claimed are
 // still sent and recorded first.
+//
+// Drains of one process take turns: a drain claims everything due, whatever its second, so a
+// second one running beside it would only split the batches (measured with ten wake-ups of a
+// campaign at once: eight outcomes per UPDATE instead of eighty). The next one then finds
+// what is left, and waits for the messages of its own second.
 func (s *Service) SendDue(ctx context.Context, slot time.Time) error {
+	s.sendSlots()
+	select {
+	case s.drainTurn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.drainTurn }()
 	horizon := slot.Truncate(time.Second).Add(time.Second)
 	start := time.Now()
 	batch := min(max(4*s.concurrency(), 10), maxRecordBatch)

@@ -111,7 +111,8 @@ type Service struct {
 	Concurrency int
 
 	slotsOnce sync.Once
-	slots     chan struct{}
+	slots     chan struct{} // sends in flight (sendSlots)
+	drainTurn chan struct{} // the drain running in this process (SendDue)
 }
 
 func (s *Service) now() time.Time {
