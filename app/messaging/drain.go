@@ -44,7 +44,6 @@ func (s *Service) concurrency() int {
 func (s *Service) sendSlots() chan struct{} {
 	s.slotsOnce.Do(func() {
 		s.slots = make(chan struct{}, s.concurrency())
-		s.drainTurn = make(chan struct{}, 1)
 	})
 	return s.slots
 }
@@ -71,22 +70,41 @@ type drainResult struct {
 // An error means the database failed; the queue should retry. Messages already claimed are
 // still sent and recorded first.
 //
-// Drains of one process take turns: a drain claims everything due, whatever its second, so a
-// second one running beside it would only split the batches (measured with ten wake-ups of a
-// campaign at once: eight outcomes per UPDATE instead of eighty). The next one then finds
-// what is left, and waits for the messages of its own second.
+// One drain runs per process. A drain claims everything due, whatever its second, so a second
+// one beside it would only split the batches (measured with ten wake-ups of a campaign at
+// once: eight outcomes per UPDATE instead of eighty), and a wake-up waiting for its turn
+// would hold a queue slot. A wake-up that finds a drain running hands it its second and
+// returns; the running drain goes round once more after every such hand-over before it
+// stops, so a message saved just before the hand-over is never passed over.
 func (s *Service) SendDue(ctx context.Context, slot time.Time) error {
 	s.sendSlots()
-	select {
-	case s.drainTurn <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-s.drainTurn }()
 	horizon := slot.Truncate(time.Second).Add(time.Second)
+	s.drainMu.Lock()
+	if horizon.After(s.drainHorizon) {
+		s.drainHorizon = horizon
+	}
+	s.drainPokes++
+	if s.draining {
+		s.drainMu.Unlock()
+		return nil
+	}
+	s.draining = true
+	s.drainMu.Unlock()
+	ended := false
+	end := func() bool { // releases the turn unless a hand-over came since the round began
+		s.drainMu.Lock()
+		defer s.drainMu.Unlock()
+		if !ended && s.drainPokes != s.roundPokes {
+			return false
+		}
+		if !ended {
+			s.draining, ended = false, true
+		}
+		return true
+	}
+
 	start := time.Now()
 	batch := min(max(4*s.concurrency(), 10), maxRecordBatch)
-
 	// One batch may wait claimed while the senders finish the one before (claiming costs a
 	// round trip and a commit: the senders would idle through it); the lease (minutes) is
 	// never at risk from a wait that short.
@@ -105,7 +123,15 @@ func (s *Service) SendDue(ctx context.Context, slot time.Time) error {
 	recorded := make(chan struct{})
 	go func() { defer close(recorded); s.record(ctx, results) }()
 
-	err := s.claimLoop(ctx, start, horizon, batch, jobs)
+	overBudget, err := s.claimLoop(ctx, start, batch, jobs, end)
+	s.drainMu.Lock()
+	if !ended { // an error, a cancelled context, the budget: the turn is released all the same
+		s.draining, ended = false, true
+	}
+	s.drainMu.Unlock()
+	if overBudget {
+		s.wakeDrain(ctx, s.now()) // after the release: that drain must not hand over to this one
+	}
 	close(jobs)
 	senders.Wait()
 	close(results)
@@ -114,31 +140,40 @@ func (s *Service) SendDue(ctx context.Context, slot time.Time) error {
 }
 
 // claimLoop claims batches and hands them to the senders until nothing due is left before the
-// horizon, the budget is spent, or ctx ends.
-func (s *Service) claimLoop(ctx context.Context, start, horizon time.Time, batch int, jobs chan<- drainJob) error {
+// horizon and end agrees, the budget is spent, or ctx ends.
+func (s *Service) claimLoop(ctx context.Context, start time.Time, batch int, jobs chan<- drainJob, end func() bool) (overBudget bool, err error) {
 	for ctx.Err() == nil {
 		if time.Since(start) > DrainBudget {
-			s.wakeDrain(ctx, s.now())
-			return nil
+			return true, nil
 		}
+		s.drainMu.Lock()
+		horizon := s.drainHorizon
+		s.roundPokes = s.drainPokes
+		s.drainMu.Unlock()
 		ms, err := s.Store.ClaimDue(ctx, s.now(), batch)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if len(ms) == 0 {
 			next, ok, err := s.Store.NextFirstAttempt(ctx, horizon)
-			if err != nil || !ok {
-				return err
+			if err != nil {
+				return false, err
+			}
+			if !ok {
+				if end() {
+					return false, nil
+				}
+				continue
 			}
 			wait := next.Sub(s.now())
 			if wait > MaxEarlyWait {
-				return &NotDueError{At: next}
+				return false, &NotDueError{At: next}
 			}
 			// Due but not claimed: another transaction holds the row (a delete, another
 			// drain) and will move it or let it go in a moment.
 			wait = max(wait, 10*time.Millisecond)
 			if !sleep(ctx, wait) {
-				return nil
+				return false, nil
 			}
 			continue
 		}
@@ -165,10 +200,10 @@ func (s *Service) claimLoop(ctx context.Context, start, horizon time.Time, batch
 			jobs <- j // a claimed message always reaches a sender, which records its outcome
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return false, nil
 }
 
 // drainAttempt is one first attempt inside a drain, holding one of the Service's send slots.

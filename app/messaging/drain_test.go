@@ -207,3 +207,42 @@ func TestDeleteRacesDrain(t *testing.T) {
 		t.Logf("150 trials: %d deleted first, %d sent first", deleted, sent)
 	})
 }
+
+// A wake-up that finds a drain running hands its second over and returns at once (it would
+// otherwise hold a queue slot); the running drain then also waits for that second's messages
+// and sends them on time.
+func TestDrainHandOver(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		c := messagingtest.Customer(t, e.st)
+		slot := time.Now().Truncate(time.Second).Add(time.Second)
+		first := e.schedule(t, messaging.Draft{Channel: store.ChannelEmail, Customer: c, Subject: "Pierwsza sekunda", Body: "x", SendAt: slot.Add(300 * time.Millisecond)})
+		second := e.schedule(t, messaging.Draft{Channel: store.ChannelEmail, Customer: c, Subject: "Druga sekunda", Body: "x", SendAt: slot.Add(1500 * time.Millisecond)})
+		done := make(chan error, 1)
+		go func() { done <- e.svc.SendDue(ctx, slot) }()
+		time.Sleep(100 * time.Millisecond) // the first drain is waiting for its message
+		began := time.Now()
+		if err := e.svc.SendDue(ctx, slot.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(began); took > 200*time.Millisecond {
+			t.Errorf("the second wake-up took %v: it waited instead of handing over", took)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the running drain never finished")
+		}
+		byID := e.smtp.ByMessageID()
+		for _, m := range []*store.Message{first, second} {
+			got := e.reload(t, m.ID)
+			mails := byID[msgID(m.ID)]
+			if got.Status != store.MessageSent || len(mails) != 1 || got.SentAt.Before(got.SendAt) || mails[0].At.Before(got.SendAt) {
+				t.Errorf("message %d: %+v, mails %v", m.ID, got, mails)
+			}
+		}
+	})
+}

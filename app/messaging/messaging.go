@@ -112,7 +112,14 @@ type Service struct {
 
 	slotsOnce sync.Once
 	slots     chan struct{} // sends in flight (sendSlots)
-	drainTurn chan struct{} // the drain running in this process (SendDue)
+
+	// The drain running in this process (SendDue): the latest second handed to it, and the
+	// count of hand-overs, all and as of the start of its current round.
+	drainMu      sync.Mutex
+	draining     bool
+	drainHorizon time.Time
+	drainPokes   uint64
+	roundPokes   uint64
 }
 
 func (s *Service) now() time.Time {
