@@ -173,41 +173,6 @@ func TestConcurrentDrainsSendOnce(t *testing.T) {
 	})
 }
 
-// Delete races a drain, 150 times: every message ends deleted and never sent, or sent exactly
-// once with the delete refused.
-func TestDeleteRacesDrain(t *testing.T) {
-	eachBackend(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
-		c := messagingtest.Customer(t, e.st)
-		var deleted, sent int
-		for i := range 150 {
-			m := e.schedule(t, messaging.Draft{Channel: store.ChannelEmail, Customer: c, Subject: "Wyścig " + strconv.Itoa(i), Body: "x"})
-			start := make(chan struct{})
-			var delErr, drainErr error
-			var wg sync.WaitGroup
-			wg.Add(2)
-			go func() { defer wg.Done(); <-start; delErr = e.svc.Delete(ctx, c.ID, store.ChannelEmail, m.ID, nil) }()
-			go func() { defer wg.Done(); <-start; drainErr = e.svc.SendDue(ctx, time.Now()) }()
-			close(start)
-			wg.Wait()
-			if drainErr != nil {
-				t.Fatalf("trial %d: drain: %v", i, drainErr)
-			}
-			got := e.reload(t, m.ID)
-			n := e.smtp.Count(msgID(m.ID))
-			switch {
-			case delErr == nil && got.Status == store.MessageDeleted && n == 0:
-				deleted++
-			case errors.Is(delErr, messaging.ErrNotPending) && got.Status == store.MessageSent && n == 1:
-				sent++
-			default:
-				t.Fatalf("trial %d: delete %v, row %s, %d mails", i, delErr, got.Status, n)
-			}
-		}
-		t.Logf("150 trials: %d deleted first, %d sent first", deleted, sent)
-	})
-}
-
 // A wake-up that finds a drain running hands its second over and returns at once (it would
 // otherwise hold a queue slot); the running drain then also waits for that second's messages
 // and sends them on time.

@@ -291,38 +291,45 @@ func TestConsentWithdrawnAfterScheduling(t *testing.T) {
 	})
 }
 
-// Delete races the worker's claim, 300 times: every message ends either deleted and never
-// sent, or sent exactly once with the delete refused. Never both.
+// Delete races the worker's claim, 300 times for each way a message is claimed (its own
+// wake-up, a drain): every message ends either deleted and never sent, or sent exactly once
+// with the delete refused. Never both.
 func TestDeleteRacesClaim(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		c := messagingtest.Customer(t, e.st)
-		var deleted, sent int
-		for i := range 300 {
-			m := e.schedule(t, messaging.Draft{Channel: store.ChannelEmail, Customer: c, Subject: "Wyścig " + strconv.Itoa(i), Body: "x"})
-			start := make(chan struct{})
-			var delErr, sendErr error
-			var wg sync.WaitGroup
-			wg.Add(2)
-			go func() { defer wg.Done(); <-start; delErr = e.svc.Delete(ctx, c.ID, store.ChannelEmail, m.ID, nil) }()
-			go func() { defer wg.Done(); <-start; sendErr = e.svc.Send(ctx, m.ID, false) }()
-			close(start)
-			wg.Wait()
-			if sendErr != nil {
-				t.Fatalf("trial %d: send: %v", i, sendErr)
-			}
-			got := e.reload(t, m.ID)
-			n := e.smtp.Count(msgID(m.ID))
-			switch {
-			case delErr == nil && got.Status == store.MessageDeleted && n == 0:
-				deleted++
-			case errors.Is(delErr, messaging.ErrNotPending) && got.Status == store.MessageSent && n == 1:
-				sent++
-			default:
-				t.Fatalf("trial %d: delete %v, row %s, %d mails", i, delErr, got.Status, n)
-			}
+		claimers := map[string]func(id int64) error{
+			"own wake-up": func(id int64) error { return e.svc.Send(ctx, id, false) },
+			"drain":       func(int64) error { return e.svc.SendDue(ctx, time.Now()) },
 		}
-		t.Logf("300 trials: %d deleted first, %d sent first", deleted, sent)
+		for name, claim := range claimers {
+			var deleted, sent int
+			for i := range 300 {
+				m := e.schedule(t, messaging.Draft{Channel: store.ChannelEmail, Customer: c, Subject: "Wyścig " + strconv.Itoa(i), Body: "x"})
+				start := make(chan struct{})
+				var delErr, sendErr error
+				var wg sync.WaitGroup
+				wg.Add(2)
+				go func() { defer wg.Done(); <-start; delErr = e.svc.Delete(ctx, c.ID, store.ChannelEmail, m.ID, nil) }()
+				go func() { defer wg.Done(); <-start; sendErr = claim(m.ID) }()
+				close(start)
+				wg.Wait()
+				if sendErr != nil {
+					t.Fatalf("%s, trial %d: send: %v", name, i, sendErr)
+				}
+				got := e.reload(t, m.ID)
+				n := e.smtp.Count(msgID(m.ID))
+				switch {
+				case delErr == nil && got.Status == store.MessageDeleted && n == 0:
+					deleted++
+				case errors.Is(delErr, messaging.ErrNotPending) && got.Status == store.MessageSent && n == 1:
+					sent++
+				default:
+					t.Fatalf("%s, trial %d: delete %v, row %s, %d mails", name, i, delErr, got.Status, n)
+				}
+			}
+			t.Logf("%s, 300 trials: %d deleted first, %d sent first", name, deleted, sent)
+		}
 	})
 }
 
