@@ -77,32 +77,9 @@ type drainResult struct {
 // returns; the running drain goes round once more after every such hand-over before it
 // stops, so a message saved just before the hand-over is never passed over.
 func (s *Service) SendDue(ctx context.Context, slot time.Time) error {
-	s.sendSlots()
-	horizon := slot.Truncate(time.Second).Add(time.Second)
-	s.drainMu.Lock()
-	if horizon.After(s.drainHorizon) {
-		s.drainHorizon = horizon
-	}
-	s.drainPokes++
-	if s.draining {
-		s.drainMu.Unlock()
+	if !s.takeTurn(slot.Truncate(time.Second).Add(time.Second)) {
 		return nil
 	}
-	s.draining = true
-	s.drainMu.Unlock()
-	ended := false
-	end := func() bool { // releases the turn unless a hand-over came since the round began
-		s.drainMu.Lock()
-		defer s.drainMu.Unlock()
-		if !ended && s.drainPokes != s.roundPokes {
-			return false
-		}
-		if !ended {
-			s.draining, ended = false, true
-		}
-		return true
-	}
-
 	start := time.Now()
 	batch := min(max(4*s.concurrency(), 10), maxRecordBatch)
 	// One batch may wait claimed while the senders finish the one before (claiming costs a
@@ -123,12 +100,10 @@ func (s *Service) SendDue(ctx context.Context, slot time.Time) error {
 	recorded := make(chan struct{})
 	go func() { defer close(recorded); s.record(ctx, results) }()
 
-	overBudget, err := s.claimLoop(ctx, start, batch, jobs, end)
-	s.drainMu.Lock()
-	if !ended { // an error, a cancelled context, the budget: the turn is released all the same
-		s.draining, ended = false, true
+	released, overBudget, err := s.claimLoop(ctx, start, batch, jobs)
+	if !released { // an error, a cancelled context, the budget: the turn is released all the same
+		s.releaseTurn()
 	}
-	s.drainMu.Unlock()
 	if overBudget {
 		s.wakeDrain(ctx, s.now()) // after the release: that drain must not hand over to this one
 	}
@@ -139,41 +114,80 @@ func (s *Service) SendDue(ctx context.Context, slot time.Time) error {
 	return err
 }
 
+// takeTurn makes this call the process's drain, or hands horizon over to the drain that is
+// running (false).
+func (s *Service) takeTurn(horizon time.Time) bool {
+	s.sendSlots()
+	s.drainMu.Lock()
+	defer s.drainMu.Unlock()
+	if horizon.After(s.drainHorizon) {
+		s.drainHorizon = horizon
+	}
+	s.drainHandOvers++
+	if s.draining {
+		return false
+	}
+	s.draining = true
+	return true
+}
+
+// round starts a round of the running drain: the latest horizon, and the count of hand-overs
+// it has seen.
+func (s *Service) round() (horizon time.Time, seen uint64) {
+	s.drainMu.Lock()
+	defer s.drainMu.Unlock()
+	return s.drainHorizon, s.drainHandOvers
+}
+
+// endTurn ends the running drain unless a wake-up handed over since its round began.
+func (s *Service) endTurn(seen uint64) bool {
+	s.drainMu.Lock()
+	defer s.drainMu.Unlock()
+	if s.drainHandOvers != seen {
+		return false
+	}
+	s.draining = false
+	return true
+}
+
+func (s *Service) releaseTurn() {
+	s.drainMu.Lock()
+	defer s.drainMu.Unlock()
+	s.draining = false
+}
+
 // claimLoop claims batches and hands them to the senders until nothing due is left before the
-// horizon and end agrees, the budget is spent, or ctx ends.
-func (s *Service) claimLoop(ctx context.Context, start time.Time, batch int, jobs chan<- drainJob, end func() bool) (overBudget bool, err error) {
+// horizon (and the turn is released), the budget is spent, or ctx ends.
+func (s *Service) claimLoop(ctx context.Context, start time.Time, batch int, jobs chan<- drainJob) (released, overBudget bool, err error) {
 	for ctx.Err() == nil {
 		if time.Since(start) > DrainBudget {
-			return true, nil
+			return false, true, nil
 		}
-		s.drainMu.Lock()
-		horizon := s.drainHorizon
-		s.roundPokes = s.drainPokes
-		s.drainMu.Unlock()
+		horizon, seen := s.round()
 		ms, err := s.Store.ClaimDue(ctx, s.now(), batch)
 		if err != nil {
-			return false, err
+			return false, false, err
 		}
 		if len(ms) == 0 {
 			next, ok, err := s.Store.NextFirstAttempt(ctx, horizon)
 			if err != nil {
-				return false, err
+				return false, false, err
 			}
 			if !ok {
-				if end() {
-					return false, nil
+				if s.endTurn(seen) {
+					return true, false, nil
 				}
 				continue
 			}
 			wait := next.Sub(s.now())
 			if wait > MaxEarlyWait {
-				return false, &NotDueError{At: next}
+				return false, false, &NotDueError{At: next}
 			}
 			// Due but not claimed: another transaction holds the row (a delete, another
 			// drain) and will move it or let it go in a moment.
 			wait = max(wait, 10*time.Millisecond)
 			if !sleep(ctx, wait) {
-				return false, nil
+				return false, false, nil
 			}
 			continue
 		}
@@ -183,11 +197,11 @@ func (s *Service) claimLoop(ctx context.Context, start time.Time, batch int, job
 			}
 			return ms[i].ID < ms[k].ID
 		})
-		ids := make([]int64, len(ms))
+		custIDs := make([]int64, len(ms))
 		for i := range ms {
-			ids[i] = ms[i].CustomerID
+			custIDs[i] = ms[i].CustomerID
 		}
-		custs, err := s.Store.CustomersByID(ctx, ids)
+		custs, err := s.Store.CustomersByID(ctx, custIDs)
 		var settings *store.Settings
 		if err == nil {
 			settings, err = s.Store.Settings(ctx)
@@ -200,10 +214,10 @@ func (s *Service) claimLoop(ctx context.Context, start time.Time, batch int, job
 			jobs <- j // a claimed message always reaches a sender, which records its outcome
 		}
 		if err != nil {
-			return false, err
+			return false, false, err
 		}
 	}
-	return false, nil
+	return false, false, nil
 }
 
 // drainAttempt is one first attempt inside a drain, holding one of the Service's send slots.
@@ -215,15 +229,15 @@ func (s *Service) drainAttempt(ctx context.Context, j drainJob) store.Outcome {
 	select {
 	case slots <- struct{}{}:
 	case <-ctx.Done():
-		return dbTroubleShutdown(j.m)
+		return interrupted(j.m)
 	}
 	defer func() { <-slots }()
 	o, _ := s.attempt(ctx, j.m, j.cust, j.settings, false)
 	return o
 }
 
-// dbTroubleShutdown: a claimed message the worker was told to drop before it was tried.
-func dbTroubleShutdown(m *store.Message) store.Outcome {
+// interrupted is the outcome of a claimed message the worker was told to drop before trying it.
+func interrupted(m *store.Message) store.Outcome {
 	return store.Outcome{Status: store.MessageScheduled, Recipient: m.Recipient,
 		LastError: "Wysyłka przerwana przez zatrzymanie procesu wysyłającego. Ponowimy automatycznie."}
 }

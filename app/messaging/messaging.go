@@ -113,13 +113,12 @@ type Service struct {
 	slotsOnce sync.Once
 	slots     chan struct{} // sends in flight (sendSlots)
 
-	// The drain running in this process (SendDue): the latest second handed to it, and the
-	// count of hand-overs, all and as of the start of its current round.
-	drainMu      sync.Mutex
-	draining     bool
-	drainHorizon time.Time
-	drainPokes   uint64
-	roundPokes   uint64
+	// The drain running in this process (SendDue): the end of the latest second handed to it,
+	// and how many wake-ups have handed over.
+	drainMu        sync.Mutex
+	draining       bool
+	drainHorizon   time.Time
+	drainHandOvers uint64
 }
 
 func (s *Service) now() time.Time {

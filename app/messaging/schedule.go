@@ -169,43 +169,43 @@ func (s *Service) newMessage(d Draft) *store.Message {
 
 // wakeFirst asks for the first attempt of a saved message: its second's drain, or its own
 // wake-up when that drain is already running (it may have looked for due messages before this
-// one was committed). Failures are logged, never returned (the reconciler repairs).
+// one was committed).
 func (s *Service) wakeFirst(ctx context.Context, id int64, at time.Time) {
-	if s.Enqueuer == nil {
-		return
-	}
-	ctx, cancel := detached(ctx, 3*time.Second)
-	defer cancel()
-	running, err := s.Enqueuer.WakeDue(ctx, at)
-	if err == nil && running {
-		err = s.Enqueuer.Enqueue(ctx, id, at, 0)
-	}
-	if err != nil {
-		s.log().Warn("message saved, wake-up not queued (the reconciler will queue it)", "message", id, "err", err)
-	}
+	s.toQueue(ctx, "message saved, wake-up not queued", id, func(ctx context.Context, q Enqueuer) error {
+		running, err := q.WakeDue(ctx, at)
+		if err == nil && running {
+			err = q.Enqueue(ctx, id, at, 0)
+		}
+		return err
+	})
 }
 
 // wakeDrain asks for a drain at `at` for whatever is due by then.
 func (s *Service) wakeDrain(ctx context.Context, at time.Time) {
-	if s.Enqueuer == nil {
-		return
-	}
-	ctx, cancel := detached(ctx, 3*time.Second)
-	defer cancel()
-	if _, err := s.Enqueuer.WakeDue(ctx, at); err != nil {
-		s.log().Warn("drain wake-up not queued (the reconciler will queue it)", "err", err)
-	}
+	s.toQueue(ctx, "drain wake-up not queued", 0, func(ctx context.Context, q Enqueuer) error {
+		_, err := q.WakeDue(ctx, at)
+		return err
+	})
 }
 
-// wake asks for one message's own wake-up (a retry); failures are logged, never returned.
+// wake asks for one message's own wake-up (a retry).
 func (s *Service) wake(ctx context.Context, id int64, at time.Time, attempt int) {
+	s.toQueue(ctx, "retry wake-up not queued", id, func(ctx context.Context, q Enqueuer) error {
+		return q.Enqueue(ctx, id, at, attempt)
+	})
+}
+
+// toQueue runs ask against the Enqueuer, if there is one, with a short deadline that outlives
+// the caller's context (the row is committed: the wake-up must be asked for). A failure is
+// logged, never returned: the reconciler asks again.
+func (s *Service) toQueue(ctx context.Context, failed string, id int64, ask func(context.Context, Enqueuer) error) {
 	if s.Enqueuer == nil {
 		return
 	}
 	ctx, cancel := detached(ctx, 3*time.Second)
 	defer cancel()
-	if err := s.Enqueuer.Enqueue(ctx, id, at, attempt); err != nil {
-		s.log().Warn("retry wake-up not queued (the reconciler will queue it)", "message", id, "err", err)
+	if err := ask(ctx, s.Enqueuer); err != nil {
+		s.log().Warn(failed+" (the reconciler will queue it)", "message", id, "err", err)
 	}
 }
 

@@ -77,6 +77,10 @@ func (s *Store) MessageRowByID(ctx context.Context, customerID int64, channel st
 	return row, nil
 }
 
+// messageColumns are the columns RETURNING hands back to fill a Message.
+const messageColumns = `id, channel, customer_id, recipient, subject, body, send_at, sent_at, read_at, status,
+	attempts, last_error, provider_id, resend_of_id, staff_user_id, scenario_run_id, created_at, updated_at`
+
 // ClaimMessage is the worker's claim: one conditional UPDATE moves a due, scheduled message to
 // sending and counts the attempt. Only one claimer can match, and a deleted message never does,
 // so a message is handed to a sender at most once per attempt and never before send_at. It
@@ -110,18 +114,11 @@ type Outcome struct {
 // status='sending' keeps a late writer (whose claim the reconciler already expired) from
 // overwriting what staff have since been told; it reports whether the row was still claimed.
 func (s *Store) FinishMessage(ctx context.Context, id int64, o Outcome, now time.Time) (bool, error) {
-	res, err := s.db.NewUpdate().TableExpr("messages").
-		Set("status = ?", o.Status).Set("sent_at = ?", o.SentAt).Set("recipient = ?", o.Recipient).
-		Set("provider_id = ?", o.ProviderID).Set("last_error = ?", clip(o.LastError, 500)).Set("updated_at = ?", now).
-		Where("id = ?", id).Where("status = ?", MessageSending).Exec(ctx)
+	done, err := s.FinishMessages(ctx, []Finish{{ID: id, Outcome: o}}, now)
 	if err != nil {
 		return false, fmt.Errorf("store: finish message %d as %s: %w", id, o.Status, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("store: finish message %d: %w", id, err)
-	}
-	return n == 1, nil
+	return len(done) == 1, nil
 }
 
 // DeleteScheduledMessage marks a customer's message deleted if it is still waiting; false
@@ -211,7 +208,9 @@ func (s *Store) InternalMessages(ctx context.Context, customerID int64, limit in
 	return ms, nil
 }
 
-// MessageByProvider finds a message by the gateway's id (delivery reports refer to it).
+// MessageByProvider finds a message by the gateway's id (delivery reports refer to it). The
+// "<> ”" is the predicate of the partial index messages_provider, spelled out so that SQLite
+// uses it too (it matches an index's WHERE only term by term); an empty id matches nothing.
 func (s *Store) MessageByProvider(ctx context.Context, channel, providerID string) (*Message, error) {
 	m := new(Message)
 	err := s.db.NewSelect().Model(m).Where("provider_id = ?", providerID).Where("provider_id <> ''").Where("channel = ?", channel).

@@ -15,10 +15,6 @@ import (
 // so that the database costs one statement per batch rather than several per message. The
 // guarantees are those of ClaimMessage and FinishMessage, row by row.
 
-// messageColumns are the columns RETURNING hands back to fill a Message.
-const messageColumns = `id, channel, customer_id, recipient, subject, body, send_at, sent_at, read_at, status,
-	attempts, last_error, provider_id, resend_of_id, staff_user_id, scenario_run_id, created_at, updated_at`
-
 // ClaimDue claims up to limit due first attempts (scheduled, never tried, send_at <= now),
 // oldest first, in one UPDATE. Retries are left to their own wake-ups, which keep their
 // backoff. Every row is handed to one claimer only, and a deleted row never:
@@ -27,26 +23,24 @@ const messageColumns = `id, channel, customer_id, recipient, subject, body, send
 //     version of each row; SKIP LOCKED passes over rows another drain holds instead of
 //     queueing behind them), so nothing can change them before this UPDATE commits.
 //
-// The inner SELECT walks messages_waiting (send_at, scheduled rows only) in order and stops at limit; ordering
-// by id too would sort the whole backlog on every claim. On PostgreSQL the ids are fixed first
-// (ARRAY(...) runs once and the UPDATE finds them by primary key). Measured at 4 000 waiting,
-// with the statistics of a freshly filled table: IN (...) with the conditions repeated was
-// planned as a nested loop over the backlog, 39 ms per claim.
+// The inner SELECT walks messages_waiting (send_at, scheduled rows only) in order and stops
+// at limit; ordering by id too would sort the whole backlog on every claim. On PostgreSQL the
+// ids are fixed first (ARRAY(...) runs once and the UPDATE finds them by primary key).
+// Measured at 4 000 waiting, with the statistics of a freshly filled table: IN (...) with the
+// conditions repeated was planned as a nested loop over the backlog, 39 ms per claim.
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]Message, error) {
-	query := `UPDATE messages SET status = ?, attempts = attempts + 1, updated_at = ?
-		WHERE id IN (SELECT id FROM messages WHERE status = ? AND send_at <= ? AND attempts = 0 ORDER BY send_at LIMIT ?)
-		  AND status = ? AND send_at <= ? AND attempts = 0
-		RETURNING ` + messageColumns
-	args := []any{MessageSending, now, MessageScheduled, now, limit, MessageScheduled, now}
-	if !s.sqlite {
-		query = `UPDATE messages SET status = ?, attempts = attempts + 1, updated_at = ?
-		WHERE id = ANY(ARRAY(SELECT id FROM messages WHERE status = ? AND send_at <= ? AND attempts = 0
-		                     ORDER BY send_at LIMIT ? FOR UPDATE SKIP LOCKED))
-		RETURNING ` + messageColumns
-		args = args[:5]
+	const pick = "SELECT id FROM messages WHERE status = ? AND send_at <= ? AND attempts = 0 ORDER BY send_at LIMIT ?"
+	args := []any{MessageSending, now, MessageScheduled, now, limit}
+	where := "id IN (" + pick + ") AND status = ? AND send_at <= ? AND attempts = 0"
+	if s.sqlite {
+		args = append(args, MessageScheduled, now)
+	} else {
+		where = "id = ANY(ARRAY(" + pick + " FOR UPDATE SKIP LOCKED))"
 	}
 	var ms []Message
-	if err := s.db.NewRaw(query, args...).Scan(ctx, &ms); err != nil {
+	err := s.db.NewRaw("UPDATE messages SET status = ?, attempts = attempts + 1, updated_at = ? WHERE "+where+
+		" RETURNING "+messageColumns, args...).Scan(ctx, &ms)
+	if err != nil {
 		return nil, fmt.Errorf("store: claim due messages: %w", err)
 	}
 	return ms, nil
